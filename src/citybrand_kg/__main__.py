@@ -1,0 +1,3 @@
+from citybrand_kg.cli import main
+
+main(prog_name="citybrand-kg")

@@ -1,0 +1,117 @@
+"""Resolved mentions → entities with stable keys (aliases merged within and across documents).
+
+An entity's key is ``{kind}/{id}``: the Wikidata QID when the gazetteer knows it, otherwise a
+readable slug of the canonical label (with a short hash when the slug had to drop characters).
+The same label of the same type gives the same key in every document, so 新华社 in two letters is
+one node; a pattern-found name that a gazetteer row lists (中国日报社) takes that row's identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .gazetteers import GazetteerEntry, Lexicon
+from .model import Entity, EntityType, Mention, Quantity, ResolvedMention
+
+T = EntityType
+KIND = {
+    T.PERSON: "person",
+    T.ORGANIZATION: "organization",
+    T.GOVERNMENT_BODY: "government-body",
+    T.MEDIA_OUTLET: "media",
+    T.PLATFORM: "platform",
+    T.ACCOUNT: "account",
+    T.PLACE: "place",
+    T.COUNTRY: "country",
+    T.REGION: "region",
+    T.CITY: "city",
+    T.EVENT: "event",
+    T.BRAND_LABEL: "brand",
+    T.CREATIVE_WORK: "work",
+    T.QUANTITY: "quantity",
+    T.PROPOSAL: "proposal",
+}
+_COMPATIBLE = {
+    T.ORGANIZATION: (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET),
+    T.MEDIA_OUTLET: (T.MEDIA_OUTLET,),
+    T.GOVERNMENT_BODY: (T.GOVERNMENT_BODY, T.ORGANIZATION),
+    T.CITY: (T.CITY, T.REGION),
+    T.PERSON: (),
+}
+
+
+def slug(label: str) -> str:
+    """A readable, IRI-safe key for a label; lossy slugs get a short hash so they stay unique."""
+    text = re.sub(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+", "-", label).strip("-")
+    if text != label or not text:
+        text = f"{text}-{hashlib.sha1(label.encode('utf-8')).hexdigest()[:6]}".strip("-")
+    return text
+
+
+def entity_key(type_: EntityType, label: str, wikidata: str | None = None) -> str:
+    return f"{KIND[type_]}/{wikidata or slug(label)}"
+
+
+def gazetteer_entity(entry: GazetteerEntry) -> Entity:
+    return Entity(
+        key=entity_key(entry.type, entry.label, entry.wikidata),
+        type=entry.type,
+        label=entry.label,
+        label_en=entry.label_en,
+        aliases=tuple(a for a in entry.aliases if a != entry.label),
+        wikidata=entry.wikidata,
+    )
+
+
+def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
+    """The entity one mention names (before merging)."""
+    if mention.key is not None and mention.key in lexicon.entries:
+        return gazetteer_entity(lexicon.entries[mention.key])
+    if mention.type is not T.QUANTITY:
+        entry = lexicon.lookup(mention.label, *_COMPATIBLE.get(mention.type, (mention.type,)))
+        if entry is not None:
+            return gazetteer_entity(entry)
+    return Entity(key=entity_key(mention.type, mention.label), type=mention.type, label=mention.label, aliases=_aliases(mention))
+
+
+def _aliases(mention: Mention) -> tuple[str, ...]:
+    found = []
+    surface = re.sub(r"[“”‘’\"《》「」『』]", "", mention.surface).strip()
+    if surface and surface != mention.label:
+        found.append(surface)
+    parts = re.split(r"[（）()]", mention.label)
+    if len(parts) > 1:
+        found.extend(p.strip() for p in parts if p.strip() and p.strip() != mention.label)
+    return tuple(dict.fromkeys(found))
+
+
+def quantity_entity(doc_key: str, mention: Mention, quantity: Quantity) -> Entity:
+    key = f"quantity/{doc_key}-{mention.span.begin}-{mention.span.end}"
+    return Entity(key=key, type=T.QUANTITY, label=mention.label, quantity=quantity)
+
+
+def merge_entities(entities: Iterable[Entity]) -> list[Entity]:
+    """One entity per key: aliases united, the first English label and Wikidata ID kept."""
+    merged: dict[str, Entity] = {}
+    for entity in entities:
+        known = merged.get(entity.key)
+        if known is None:
+            merged[entity.key] = entity
+            continue
+        aliases = tuple(dict.fromkeys((*known.aliases, *entity.aliases)))
+        aliases = tuple(a for a in aliases if a != known.label)
+        merged[entity.key] = replace(
+            known,
+            aliases=aliases,
+            label_en=known.label_en or entity.label_en,
+            wikidata=known.wikidata or entity.wikidata,
+            date=known.date or entity.date,
+        )
+    return sorted(merged.values(), key=lambda e: e.key)
+
+
+def resolved(mention: Mention, entity: Entity) -> ResolvedMention:
+    return ResolvedMention(span=mention.span, surface=mention.surface, entity=entity.key, sentence=mention.sentence)

@@ -1,0 +1,140 @@
+"""Sentence → candidate mentions (gazetteer, patterns, figures) → resolved, non-overlapping spans.
+
+``find_mentions(sentence, context)`` is pure: it reads the sentence's normalised text (same
+offsets as the original) and the document's :class:`PlaceContext`, and returns candidates from
+every recogniser. ``resolve_mentions(candidates)`` picks among them with one explicit sort key:
+higher priority, then longer span, then earlier start. The recognisers know the genre's naming
+patterns (heads, levels, quotation conventions), never particular names: names live in ``data/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .gazetteers import Lexicon
+from .model import EntityType, Mention, Span
+from .names import NameRules, Token
+from .quantities import find_quantities
+
+T = EntityType
+HAN = r"\u3400-\u9fff"
+
+# Priorities: explicit structure beats lists of names, which beat free-standing heads.
+P_LETTER = 50
+P_QUOTED_LIST = 40
+P_ACCOUNT = 35
+P_GOVERNMENT = 30
+P_GAZETTEER = 20
+P_PATTERN = 10
+P_QUANTITY = 5
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """The document's own places, used to expand 市委宣传部 → 中共杭州市委宣传部."""
+
+    levels: dict[str, str] = field(default_factory=dict)  # level char (市 省 区 县 镇) → full name
+    city: str | None = None  # canonical label of the document's city/province
+
+    def expand(self, level: str) -> str | None:
+        return self.levels.get(level)
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What the recognisers read: the sentence's normalised text, its offset and its tokens."""
+
+    index: int
+    offset: int
+    text: str  # normalised copy of the sentence (same length as the original slice)
+    original: str
+    tokens: tuple[Token, ...]
+
+
+def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
+    """Every candidate mention in one sentence, from all recognisers."""
+    found: list[Mention] = []
+    found += gazetteer_mentions(view, lexicon)
+    found += rules.government_bodies(view, places)
+    found += rules.embassies(view)
+    found += rules.quoted_lists(view)
+    found += rules.accounts(view)
+    found += rules.events(view)
+    found += rules.brand_labels(view)
+    found += rules.works_and_media(view)
+    found += rules.organizations(view, places)
+    found += rules.persons(view)
+    found += rules.local_places(view)
+    found += quantity_mentions(view, rules)
+    return [m for m in found if m.label and not rules.is_generic(m)]
+
+
+def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
+    out = []
+    for match in lexicon.index.find(view.text):
+        entry = lexicon.entries[match.ids[0]]
+        surface = view.original[match.begin : match.end]
+        out.append(
+            Mention(
+                span=Span(view.offset + match.begin, view.offset + match.end),
+                surface=surface,
+                type=entry.type,
+                label=entry.label,
+                source="gazetteer",
+                sentence=view.index,
+                key=entry.id,
+                priority=P_GAZETTEER,
+            )
+        )
+    return out
+
+
+def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:
+    out = []
+    for span, quantity in find_quantities(view.text, rules.quantity_pattern):
+        surface = view.original[span.begin : span.end]
+        out.append(
+            Mention(
+                span=Span(view.offset + span.begin, view.offset + span.end),
+                surface=surface,
+                type=T.QUANTITY,
+                label=surface,
+                source="quantity",
+                sentence=view.index,
+                priority=P_QUANTITY,
+            )
+        )
+    return out
+
+
+def resolution_key(mention: Mention) -> tuple[int, int, int, int]:
+    """Sort key of the resolver, best first.
+
+    Spans delimited by the text itself (quotation marks, letter structure, account names) come
+    first; among the rest the longer span wins, then the higher priority, then the earlier start.
+    """
+    delimited = 1 if mention.priority >= P_ACCOUNT else 0
+    return (-delimited, -len(mention.span), -mention.priority, mention.span.begin)
+
+
+def resolve_mentions(candidates: Iterable[Mention]) -> list[Mention]:
+    """Keep the best candidates that do not overlap an already kept one; return them in text order."""
+    kept: list[Mention] = []
+    for mention in sorted(candidates, key=resolution_key):
+        if len(mention.span) == 0:
+            continue
+        if any(mention.span.overlaps(other.span) for other in kept):
+            continue
+        kept.append(mention)
+    return sorted(kept, key=lambda m: (m.span.begin, m.span.end))
+
+
+def spans_of(mentions: Sequence[Mention]) -> list[Span]:
+    return [m.span for m in mentions]
+
+
+def strip_marks(label: str) -> str:
+    """A label without quotation or book-title marks and outer blanks."""
+    return re.sub(r"[“”‘’\"《》「」『』〈〉]", "", label).strip()

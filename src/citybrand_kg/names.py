@@ -1,0 +1,421 @@
+"""The genre's naming patterns: recognisers for what no gazetteer can list.
+
+Each recogniser reads a :class:`~citybrand_kg.mentions.SentenceView` and returns candidate
+mentions; the word lists they use (units of government bodies, heads of events, organisations and
+outlets, titles, family names, name boundaries, generic descriptions) are files in
+``data/patterns/``. A name built from a head is the head plus its modifiers back to a boundary word
+(``举办了第三届海外华文新媒体高峰论坛`` → ``第三届海外华文新媒体高峰论坛``), and a head-built name
+must show a sign of being a proper name (quotation, ordinal, year, a place, Latin letters).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .gazetteers import Lexicon, Match
+from .model import EntityType, Mention, Span
+from .quantities import compile_quantity_pattern
+
+if TYPE_CHECKING:
+    from .mentions import PlaceContext, SentenceView
+
+T = EntityType
+HAN = r"\u3400-\u9fff"
+_PUNCT = set("，,。.、；;：:！!？?（）()“”\"‘’《》【】[]「」—-…·/ \t\u3000")
+_LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "镇", "乡", "州", "盟")
+_MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
+_PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
+_POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
+_STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
+_WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式", "大讲堂", "讲堂"))
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Token:
+    begin: int  # offsets within the sentence
+    end: int
+    text: str
+
+
+class NameRules:
+    """Compiled patterns and word sets, built once from a :class:`Lexicon`."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        w = lexicon.word_set
+        self.boundaries = w("name_boundaries")
+        self.generic = w("generic_descriptions")
+        self.function_words = w("function_words")
+        self.event_generic = w("event_generic")
+        self.event_heads = _longest_first(w("event_heads"))
+        self.org_heads = _longest_first(w("organization_heads"))
+        self.media_heads = _longest_first(w("media_heads"))
+        self.titles = _longest_first(w("person_titles"))
+        self.person_verbs = _longest_first(w("person_verbs"))
+        self.surnames = w("surnames")
+        self.units = _longest_first(w("government_units"))
+        self.unit_re = re.compile("|".join(map(re.escape, self.units)) + rf"|[{HAN}]{{2,16}}?领导小组")
+        self.quantity_pattern = compile_quantity_pattern(list(w("units")))
+        self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + ("官方账号", "账号", "帐号", "微博"))
+        suffix_alt = "|".join(map(re.escape, self.account_suffixes))
+        self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
+        self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
+        self.account_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{1,40}}”[、,]?){{2,}})等?[{HAN}]{{0,6}}?(?:{suffix_alt})")
+        self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
+        title_alt = "|".join(map(re.escape, self.titles))
+        verb_alt = "|".join(map(re.escape, self.person_verbs))
+        surname_alt = "|".join(map(re.escape, sorted(self.surnames, key=len, reverse=True)))
+        name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
+        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|[,，、。)）\s]|$)")
+        self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
+        self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
+        self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?)")
+        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
+        self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
+        self.brand_quote = re.compile(rf"“(?P<n>[^“”\n]{{2,24}})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
+        self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:之城|之都|名城|之乡|之窗|古都|名都)")
+        self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
+        event_alt = "|".join(map(re.escape, self.event_heads))
+        self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def is_generic(self, mention: Mention) -> bool:
+        if mention.label in self.generic:
+            return True
+        return mention.type is T.EVENT and mention.label in self.event_generic
+
+    def _mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
+        return Mention(
+            span=Span(view.offset + begin, view.offset + end),
+            surface=view.original[begin:end],
+            type=type_,
+            label=label,
+            source=source,
+            sentence=view.index,
+            key=key,
+            priority=priority,
+        )
+
+    def _walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None) -> int:
+        """Start of the name whose head starts at ``head_begin``: back over tokens to a boundary.
+
+        The token the head starts in is taken whole (历史文化名城 is one token); then whole tokens
+        are added until a boundary word, punctuation or ``max_chars``.
+        """
+        stop = self.boundaries if boundaries is None else boundaries
+        start = head_begin
+        for token in view.tokens:
+            if token.begin < head_begin < token.end:
+                start = token.begin
+        for token in reversed(view.tokens):
+            if token.end > start:
+                continue
+            if token.end < start or token.text in stop or _is_punct(token.text) or head_begin - token.begin > max_chars:
+                break
+            start = token.begin
+        return start
+
+    def _place_at(self, view: SentenceView, begin: int, end: int) -> bool:
+        entry = self.lexicon.lookup(view.text[begin:end])
+        return entry is not None and entry.type in _PLACE_TYPES
+
+    def _has_place(self, text: str) -> bool:
+        return any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
+
+    def _proper(self, name: str, head: str) -> bool:
+        """Does a head-built name show a sign of being a proper name?"""
+        if _ORDINAL.search(name) or "“" in name or "《" in name:
+            return True
+        if self._has_place(name[: len(name) - len(head)] or name):
+            return True
+        return head not in _WEAK_HEADS and name.startswith(_STRONG_PREFIX)
+
+    # --- government bodies -----------------------------------------------------------------
+
+    def government_bodies(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        out = []
+        for match in self.unit_re.finditer(view.text):
+            found = self._body_start(view, match.start(), match.group(0))
+            if found is None:
+                continue
+            begin, raw = found[0], view.text[found[0] : match.end()]
+            label = canonical_body(raw, places)
+            out.append(self._mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
+        return out
+
+    def _body_start(self, view: SentenceView, unit_begin: int, unit: str) -> tuple[int, bool] | None:
+        text = view.text
+        pos = unit_begin
+        has_mid = False
+        if unit.endswith("领导小组"):
+            pos = self._walk_left(view, pos + len(unit) - 4, 24, self.function_words)
+            return (pos, True) if pos < unit_begin + len(unit) - 4 else None
+        if unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
+            for mid in _MIDS:
+                if text.endswith(mid, 0, pos):
+                    pos -= len(mid)
+                    has_mid = True
+                    break
+        start = self._place_start(view, pos)
+        if start is None:
+            if unit.startswith(("市委", "省委", "区委", "县委")):
+                return unit_begin, True
+            return None
+        if start >= 2 and text[start - 2 : start] == "中共":
+            start -= 2
+        return start, has_mid
+
+    def _place_start(self, view: SentenceView, end: int) -> int | None:
+        """Start of the place or level word that ends at ``end`` (济南市, 市, 内蒙古自治区, 桃浦镇)."""
+        text = view.text
+        for level in _LEVELS:
+            if text.endswith(level, 0, end):
+                level_begin = end - len(level)
+                for length in range(min(10, level_begin), 1, -1):
+                    if self._place_at(view, level_begin - length, level_begin) or self._place_at(view, level_begin - length, end):
+                        return level_begin - length
+                token = next((t for t in view.tokens if t.end == end and len(t.text) >= 3 and t.text.endswith(level)), None)
+                if token is not None and token.text[:-len(level)] not in self.boundaries:
+                    return token.begin
+                return level_begin
+        for length in range(min(12, end), 1, -1):
+            if self._place_at(view, end - length, end):
+                return end - length
+        return None
+
+    def embassies(self, view: SentenceView) -> list[Mention]:
+        out = []
+        for m in self.embassy.finditer(view.text):
+            head = "大使馆" if m["h"] == "使馆" else m["h"]
+            label = f"{m['cn'] or '中国'}驻{m['p']}{head}"
+            out.append(self._mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
+        return out
+
+    # --- quoted lists, brand labels, accounts, events ----------------------------------------
+
+    def quoted_lists(self, view: SentenceView) -> list[Mention]:
+        """Items of a quoted list after a brand cue: 打响“A、B、C”等城市品牌 / 打造“A”、“B”等特色."""
+        out = []
+        text = view.text
+        for cue in self.brand_cue.finditer(text):
+            tail = re.match(r"[^。;；“”]{0,12}?((?:“[^“”\n]{1,80}”[^“”。;；,，]{0,8}?[、,，]?\s*)+)等?[^。;；,，]{0,10}?(品牌|名片|特色|优势|称号|目标|定位|形象)", text[cue.end() :])
+            if not tail:
+                continue
+            run_begin = cue.end() + tail.start(1)
+            for item_begin, item_end in _list_items(text, run_begin, cue.end() + tail.end(1)):
+                label = _clean(text[item_begin:item_end])
+                if 2 <= len(label) <= 24:
+                    out.append(self._mention(view, item_begin, item_end, T.BRAND_LABEL, label, "pattern:brand-list", 40))
+        return out
+
+    def brand_labels(self, view: SentenceView) -> list[Mention]:
+        out = []
+        for m in self.brand_quote.finditer(view.text):
+            out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, _clean(m["n"]), "pattern:brand-quote", 40))
+        for m in self.brand_head.finditer(view.text):
+            begin = max(m.start(), self._walk_left(view, m.end() - 2, 12))
+            label = view.text[begin : m.end()]
+            if len(label) >= 4:
+                out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
+        return out
+
+    def accounts(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for m in self.account_after.finditer(text):
+            if not _is_event_or_brand_tail(m["mid"]):
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+        for m in self.account_before.finditer(text):
+            out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+        for m in self.account_run.finditer(text):
+            for q in re.finditer(r"“(?P<n>[^“”\n]{1,40})”", m["run"]):
+                b = m.start("run") + q.start("n")
+                out.append(self._mention(view, b, b + len(q["n"]), T.ACCOUNT, _clean(q["n"]), "pattern:account", 36))
+        for m in self.handle.finditer(text):
+            out.append(self._mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
+        return out
+
+    def events(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for m in self.quoted.finditer(text):
+            name = m["n"]
+            head = _ends_with(name, self.event_heads)
+            if head and not (len(head) == 1 and len(name) <= 2):
+                begin = self._prefix_start(view, m.start())
+                label = _clean(text[begin : m.end()])
+                out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+        for m in self.event_after_quote.finditer(text):
+            head = m["h"]
+            if not self._ends_token(view, m.end(), self.event_heads):
+                continue
+            begin = self._prefix_start(view, m.start())
+            name = _clean(text[begin : m.end("n") + 1])
+            label = name if head in self.event_generic else _clean(text[begin : m.end()])
+            out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+        for token in view.tokens:
+            head = _head_of(token.text, self.event_heads)
+            if head is None:
+                continue
+            begin = self._walk_left(view, token.begin)
+            if begin == token.begin and token.text == head:
+                continue
+            name = text[begin : token.end]
+            if "“" in name or "”" in name or "《" in name or len(re.findall(rf"[{HAN}]", name[: len(name) - len(head)])) < 2:
+                continue
+            if self._proper(name, head):
+                out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
+        return out
+
+    def _ends_token(self, view: SentenceView, end: int, heads: tuple[str, ...]) -> bool:
+        """Does a token ending at ``end`` end with one of ``heads`` (one-character heads: whole token)?"""
+        return any(t.end == end and _head_of(t.text, heads) is not None for t in view.tokens)
+
+    def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
+        """Ordinal or year written right before a quoted name (2024“…”, 第三届“…”)."""
+        before = view.text[max(0, quote_begin - 8) : quote_begin]
+        m = re.search(r"(?:第[一二三四五六七八九十百\d]+[届期次季]|(?:19|20)\d{2}年?)$", before)
+        return quote_begin - len(m.group(0)) if m else quote_begin
+
+    # --- works and outlets in 《》 -----------------------------------------------------------
+
+    def works_and_media(self, view: SentenceView) -> list[Mention]:
+        out = []
+        for m in re.finditer(r"《(?P<n>[^《》\n]{1,40})》", view.text):
+            name = m["n"].strip()
+            if name.startswith("关于") or _POLICY_TAIL.search(name):
+                continue
+            entry = self.lexicon.lookup(name)
+            if entry is not None:
+                continue  # the gazetteer names it
+            if _ends_with(name, self.media_heads):
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
+            else:
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
+        return out
+
+    # --- organisations and outlets written plain ---------------------------------------------
+
+    def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        out = []
+        for token in view.tokens:
+            media_head = _head_of(token.text, self.media_heads)
+            org_head = _head_of(token.text, self.org_heads)
+            head = media_head or org_head
+            if head is None or len(head) == 1:
+                continue
+            begin = self._walk_left(view, token.begin, 20)
+            name = view.text[begin : token.end]
+            if len(name) <= len(head) + 1 or "“" in name or "《" in name:
+                continue
+            if not (self._has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(_STRONG_PREFIX)):
+                continue
+            label = canonical_body(name, places) if name[0] in "省市区县" else name
+            type_ = T.MEDIA_OUTLET if media_head else T.ORGANIZATION
+            out.append(self._mention(view, begin, token.end, type_, label, "pattern:organization", 12))
+        return out
+
+    # --- people ------------------------------------------------------------------------------
+
+    def persons(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person):
+            for m in pattern.finditer(text):
+                name = m["n"]
+                if name in self.boundaries or self.lexicon.lookup(name) is not None:
+                    continue
+                if not self._name_token(view, m.start("n"), m.end("n")):
+                    continue
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
+        return out
+
+    def _name_token(self, view: SentenceView, begin: int, end: int) -> bool:
+        """A person's name must not cut a token of the sentence in two."""
+        return all(not (t.begin < begin < t.end or t.begin < end < t.end) for t in view.tokens) or "·" in view.text[begin:end]
+
+    def local_places(self, view: SentenceView) -> list[Mention]:
+        """Counties, districts and towns the gazetteer does not list (巫山县, 桃浦镇)."""
+        out = []
+        for token in view.tokens:
+            t = token.text
+            if len(t) < 3 or not re.fullmatch(rf"[{HAN}]+", t) or t[-1] not in "县区镇乡":
+                continue
+            if t[0] in "各全本我该每" or t.endswith(("地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "核心区", "功能区", "试验区", "示范区", "合作区")):
+                continue
+            if self.lexicon.lookup(t) is None:
+                out.append(self._mention(view, token.begin, token.end, T.CITY, t, "pattern:local-place", 8))
+        return out
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+def canonical_body(raw: str, places: PlaceContext) -> str:
+    """The canonical label of a government body: a bare level word expanded with the document's
+    place (市委宣传部 → 中共杭州市委宣传部), and 中共 before a party committee and its units."""
+    party = raw.startswith("中共")
+    name = raw[2:] if party else raw
+    level = next((lv for lv in ("省", "市", "区", "县", "镇") if name.startswith(lv)), None)
+    if level is not None:
+        full = places.expand(level)
+        if full is None:
+            return raw
+        name = full + name[1:]
+    if re.search(r"(?:省|市|区|县|自治区|自治州)委(?!员)", name):
+        party = True
+    return ("中共" + name) if party else name
+
+
+def _longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _ends_with(name: str, heads: tuple[str, ...]) -> str | None:
+    return next((h for h in heads if name.endswith(h)), None)
+
+
+def _head_of(token: str, heads: tuple[str, ...]) -> str | None:
+    """The head a token ends with; one-character heads only when they are the whole token."""
+    head = _ends_with(token, heads)
+    if head is None or (len(head) == 1 and token != head):
+        return None
+    return head
+
+
+def _is_punct(token: str) -> bool:
+    return all(ch in _PUNCT or ch.isspace() for ch in token)
+
+
+def _is_event_or_brand_tail(mid: str) -> bool:
+    return any(word in mid for word in ("活动", "品牌", "节", "展"))
+
+
+def _clean(label: str) -> str:
+    return re.sub(r"[“”‘’\"《》「」『』]", "", label).strip(" 、,，")
+
+
+def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items of a quoted list between ``begin`` and ``end``."""
+    items = []
+    for quote in re.finditer(r"“([^“”]*)”([^“”、,，]*)", text[begin:end]):
+        inner_begin = begin + quote.start(1)
+        inner = quote.group(1)
+        if "、" in inner or "，" in inner or "," in inner:
+            pos = inner_begin
+            for part in re.split(r"[、,，]", inner):
+                lead = len(part) - len(part.lstrip())
+                if part.strip():
+                    items.append((pos + lead, pos + lead + len(part.strip())))
+                pos += len(part) + 1
+        else:
+            tail = quote.group(2)
+            tail = tail if re.fullmatch(rf"[{HAN}]{{1,8}}", tail or "") and not tail.startswith("等") else ""
+            items.append((inner_begin, inner_begin + len(inner) + (1 + len(tail) if tail else 0)))
+    return items
+
+
+__all__ = ["NameRules", "Token", "canonical_body", "Match"]

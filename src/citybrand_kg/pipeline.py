@@ -1,0 +1,347 @@
+"""The only module that knows the order of the stages.
+
+document → sentences → letter structure and places → mentions → entities → relations
+→ :class:`Extraction` → RDF graph → validation → files.
+
+``extract(document)`` is the per-document extractor (pure apart from loading ``data/`` once);
+``build(paths, settings)`` reads files, extracts, maps to RDF, validates and writes the outputs
+atomically, collecting the files it could not read instead of stopping at them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import letter as letter_stage
+from .documents import SUPPORTED_SUFFIXES, normalized, read_document
+from .entities import entity_key, link_mention, merge_entities, quantity_entity, resolved
+from .errors import CitybrandError, InputError
+from .gazetteers import Lexicon, load_lexicon
+from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
+from .model import Document, Entity, EntityType, Extraction, LetterInfo, Mention, Relation, Sentence, Span
+from .names import NameRules, Token, canonical_body
+from .places import document_places
+from .quantities import find_dates, find_quantities
+from .relations import DOCUMENT, DocumentFacts, Linked, find_relations
+from .sentences import split_sentences
+
+log = logging.getLogger(__name__)
+T = EntityType
+
+
+# --- the extractor ----------------------------------------------------------------------------
+
+class Extractor:
+    """Holds what is loaded once (gazetteers, patterns, the tokenizer) and extracts documents."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.rules = NameRules(self.lexicon)
+        self._tokenizer = _tokenizer()
+
+    def tokens(self, text: str) -> tuple[Token, ...]:
+        out, pos = [], 0
+        for word in self._tokenizer.cut(text, HMM=True):
+            out.append(Token(pos, pos + len(word), word))
+            pos += len(word)
+        return tuple(out)
+
+    def extract(self, document: Document) -> Extraction:
+        text = document.text
+        norm = normalized(text)
+        doc_key = document_key(text)
+        sentences = split_sentences(text)
+        letter = letter_stage.read_letter(norm)
+        places, city_entry = document_places(norm, letter, self.lexicon)
+        mentions = self._mentions(text, norm, sentences, letter, places)
+        entities, resolved_mentions, quantity_keys = self._entities(doc_key, mentions)
+        facts = self._facts(letter, places, city_entry, entities, resolved_mentions)
+        relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
+        letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
+        entities = merge_entities([*entities, *letter_entities])
+        return Extraction(
+            document=document,
+            doc_key=doc_key,
+            sentences=sentences,
+            letter=letter,
+            entities=tuple(entities),
+            mentions=tuple(mention for mention, _type in resolved_mentions),
+            relations=tuple(_sorted_relations([*letter_relations, *relations])),
+        )
+
+    # --- stages -------------------------------------------------------------------------
+
+    def _mentions(self, text: str, norm: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
+        letter_mentions = _letter_mentions(text, sentences, letter, places)
+        found: list[Mention] = []
+        for sentence in sentences:
+            b, e = sentence.span.begin, sentence.span.end
+            view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=self.tokens(norm[b:e]))
+            candidates = find_mentions(view, self.lexicon, self.rules, places)
+            candidates += [m for m in letter_mentions if m.sentence == sentence.index]
+            found += resolve_mentions(candidates)
+        return found
+
+    def _entities(self, doc_key: str, mentions: list[Mention]) -> tuple[list[Entity], list, dict[Span, str]]:
+        entities, linked, quantity_keys = [], [], {}
+        for mention in mentions:
+            if mention.type is T.QUANTITY:
+                parsed = find_quantities(normalized(mention.surface), self.rules.quantity_pattern)
+                if not parsed:
+                    continue
+                entity = quantity_entity(doc_key, mention, parsed[0][1])
+                quantity_keys[mention.span] = entity.key
+            else:
+                entity = link_mention(mention, self.lexicon)
+            entities.append(entity)
+            linked.append((resolved(mention, entity), entity.type))
+        merged = merge_entities(entities)
+        return merged, linked, quantity_keys
+
+    def _facts(self, letter: LetterInfo, places: PlaceContext, city_entry, entities: list[Entity], linked: list) -> DocumentFacts:
+        from .entities import gazetteer_entity
+
+        city = gazetteer_entity(city_entry).key if city_entry is not None else None
+        issuer = entity_key(T.GOVERNMENT_BODY, canonical_body(letter.issuer, places)) if letter.issuer else None
+        accounts = [e.key for e in entities if e.type is T.ACCOUNT]
+        suffixes = tuple(
+            (suffix, gazetteer_entity(self.lexicon.entries[pid]).key)
+            for suffix, pid in sorted(self.lexicon.account_suffixes.items(), key=lambda kv: -len(kv[0]))
+            if pid in self.lexicon.entries
+        )
+        return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes)
+
+    def _relations(self, norm: str, sentences: tuple[Sentence, ...], linked: list, entities: list[Entity], letter: LetterInfo, facts: DocumentFacts) -> list[Relation]:
+        by_sentence: dict[int, list[Linked]] = {}
+        for mention, type_ in linked:
+            sentence = sentences[mention.sentence]
+            by_sentence.setdefault(mention.sentence, []).append(
+                Linked(mention.span.begin - sentence.span.begin, mention.span.end - sentence.span.begin, type_, mention.entity)
+            )
+        out: list[Relation] = []
+        for index, items in sorted(by_sentence.items()):
+            sentence = sentences[index]
+            local = norm[sentence.span.begin : sentence.span.end]
+            dates = find_dates(local, letter.date)
+            out += find_relations(local, index, sorted(items, key=lambda m: (m.begin, m.end)), dates, facts)
+        return out
+
+    def _letter_facts(self, doc_key: str, norm: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, facts: DocumentFacts) -> tuple[list[Entity], list[Relation]]:
+        entities: list[Entity] = []
+        relations: list[Relation] = []
+
+        def rel(subject: str, predicate: str, obj: str, span: Span | None, rule: str, **kw: object) -> None:
+            index = _sentence_at(sentences, span) if span else 0
+            relations.append(Relation(subject=subject, predicate=predicate, object=obj, sentence=index, rule=rule, **kw))  # type: ignore[arg-type]
+
+        if letter.issuer and facts.issuer:
+            rel(DOCUMENT, "issuedBy", facts.issuer, letter.issuer_span, "letter:issuer")
+        addressee_key = None
+        if letter.addressee:
+            type_ = T.ORGANIZATION if letter.addressee_role == "代表团" else T.PERSON
+            addressee_key = entity_key(type_, letter.addressee)
+            if letter.is_reply:
+                rel(DOCUMENT, "addressee", addressee_key, letter.addressee_span, "letter:addressee")
+        if letter.is_reply:
+            proposal, span = _proposal_entity(doc_key, norm, letter, places)
+            entities.append(proposal)
+            rel(DOCUMENT, "respondsTo", proposal.key, span, "letter:proposal")
+            if letter.proposal_number:
+                rel(proposal.key, "proposalNumber", letter.proposal_number, span, "letter:proposal", literal=True, datatype="string")
+            if letter.proposal_title:
+                rel(proposal.key, "title", letter.proposal_title, letter.proposal_title_span, "letter:proposal-title", literal=True, datatype="zh")
+            if addressee_key and letter.addressee_role != "代表团":
+                rel(proposal.key, "proposer", addressee_key, letter.addressee_span, "letter:proposer")
+            body = _submitted_to(letter, places)
+            if body is not None:
+                entities.append(Entity(key=entity_key(T.GOVERNMENT_BODY, body), type=T.GOVERNMENT_BODY, label=body))
+                rel(proposal.key, "submittedTo", entity_key(T.GOVERNMENT_BODY, body), span, "letter:submitted-to")
+        return entities, relations
+
+
+def _letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
+    out = []
+
+    def add(span: Span | None, type_: EntityType, label: str | None) -> None:
+        if span is None or not label:
+            return
+        out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=_sentence_at(sentences, span), priority=P_LETTER))
+
+    if letter.addressee:
+        add(letter.addressee_span, T.ORGANIZATION if letter.addressee_role == "代表团" else T.PERSON, letter.addressee)
+    if letter.issuer:
+        add(letter.issuer_span, T.GOVERNMENT_BODY, canonical_body(letter.issuer, places))
+    return out
+
+
+_PROPOSAL_REF = re.compile(r"(?:[\u3400-\u9fff]{0,12}?(?:政协|人大)[\u3400-\u9fff\d]{0,16}?)?第?(?P<num>\d{1,7})号(?:提案|建议)")
+
+
+def _proposal_entity(doc_key: str, norm: str, letter: LetterInfo, places: PlaceContext) -> tuple[Entity, Span | None]:
+    number = letter.proposal_number
+    span = None
+    label = letter.proposal_title or "提案" if letter.proposal_kind == "提案" else letter.proposal_title or "建议"
+    if number:
+        for match in _PROPOSAL_REF.finditer(norm):
+            if match.group("num") == number:
+                span = Span(match.start(), match.end())
+                label = re.sub(r"^(?:关于)?对", "", match.group(0))
+                break
+    owner = places.city or ""
+    key_basis = f"{owner}-{letter.proposal_session or ''}-{letter.proposal_kind}-{number}" if number else f"{doc_key}-{letter.proposal_kind}"
+    entity = Entity(key=entity_key(T.PROPOSAL, key_basis), type=T.PROPOSAL, label=label)
+    return entity, span or letter.proposal_title_span
+
+
+def _submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
+    body = letter.proposal_body or ""
+    kind = "政协" if "政协" in body or letter.proposal_kind == "提案" else "人大"
+    match = re.match(r"^(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
+    prefix = match.group("p") if match else "市"
+    name = canonical_body(prefix + kind, places)
+    return None if name.startswith(("市", "省", "区", "县")) else name
+
+
+def _sentence_at(sentences: tuple[Sentence, ...], span: Span) -> int:
+    for sentence in sentences:
+        if sentence.span.begin <= span.begin < sentence.span.end:
+            return sentence.index
+    return 0
+
+
+def _sorted_relations(relations: Iterable[Relation]) -> list[Relation]:
+    unique: dict[tuple[str, str, str, int], Relation] = {}
+    for r in relations:
+        unique.setdefault((r.subject, r.predicate, r.object, r.sentence), r)
+    return sorted(unique.values(), key=lambda r: (r.sentence, r.predicate, r.subject, r.object))
+
+
+def document_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_TOKENIZER = None
+
+
+def _tokenizer():  # type: ignore[no-untyped-def]
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _TOKENIZER = jieba.Tokenizer()
+        _TOKENIZER.initialize()
+    return _TOKENIZER
+
+
+# --- reading inputs -----------------------------------------------------------------------------
+
+@dataclass
+class ReadResult:
+    documents: list[Document] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Files named or found in folders (sorted); missing paths are reported, not raised."""
+    files, failures = [], []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                failures.append(f"{path}: the folder holds no .txt, .html or .docx files.")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append(f"{path}: no such file or folder.")
+    return files, failures
+
+
+def read_documents(paths: Iterable[Path], *, max_bytes: int) -> ReadResult:
+    result = ReadResult()
+    files, result.failures = input_files(paths)
+    for path in files:
+        try:
+            result.documents.append(read_document(path, max_bytes=max_bytes))
+        except InputError as exc:
+            result.failures.append(str(exc))
+    return result
+
+
+# --- building -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BuildSettings:
+    out: Path = Path("out")
+    base: str | None = None
+    max_bytes: int = 20 * 1024 * 1024
+    validate: bool = True
+
+
+@dataclass
+class BuildResult:
+    documents: list[Extraction] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    conforms: bool = True
+    violations: int = 0
+    triples: int = 0
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    def entity_counts(self) -> dict[str, int]:
+        keys: dict[str, str] = {}
+        for extraction in self.documents:
+            for entity in extraction.entities:
+                keys[entity.key] = entity.type.value
+        counts: dict[str, int] = {}
+        for type_name in keys.values():
+            counts[type_name] = counts.get(type_name, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
+    def relation_count(self) -> int:
+        return len({(r.subject if r.subject != DOCUMENT else e.doc_key, r.predicate, r.object) for e in self.documents for r in e.relations})
+
+
+def default_inputs() -> list[Path]:
+    from .namespaces import data_dir
+
+    return sorted((data_dir() / "seed").glob("*.txt"))
+
+
+def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | None = None) -> BuildResult:
+    """Read, extract, map, validate and write ``graph.ttl``, ``graph.trig`` and ``validation.ttl``."""
+    from . import rdf
+    from .atomic import write_bytes
+    from .namespaces import CBR
+    from .validation import validate_graph
+
+    read = read_documents(paths or default_inputs(), max_bytes=settings.max_bytes)
+    result = BuildResult(failures=list(read.failures))
+    extractor = extractor or Extractor()
+    base = settings.base or str(CBR)
+    named = []
+    for document in read.documents:
+        extraction = extractor.extract(document)
+        result.documents.append(extraction)
+        named.append((rdf.document_iri(extraction, base), rdf.extraction_graph(extraction, base)))
+    named.sort(key=lambda pair: str(pair[0]))
+    merged = rdf.merged_graph(graph for _name, graph in named)
+    result.triples = len(merged)
+    outputs = {"graph": settings.out / "graph.ttl", "dataset": settings.out / "graph.trig", "validation": settings.out / "validation.ttl"}
+    if settings.validate:
+        report = validate_graph(merged)
+        result.conforms, result.violations = report.conforms, report.violations
+        write_bytes(outputs["validation"], report.graph.serialize(format="turtle").encode("utf-8"))
+    write_bytes(outputs["dataset"], rdf.dataset_of(named).serialize(format="trig").encode("utf-8"))
+    write_bytes(outputs["graph"], merged.serialize(format="turtle").encode("utf-8"))
+    result.outputs = outputs
+    return result
+
+
+__all__ = ["Extractor", "BuildSettings", "BuildResult", "build", "document_key", "read_documents", "input_files", "CitybrandError"]

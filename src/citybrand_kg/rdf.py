@@ -1,0 +1,175 @@
+"""Extraction → RDF: entities, relations with their source sentence, NIF mentions, the document.
+
+The layout is documented in ``ontology/README.md``. ``extraction_graph(extraction, base)`` is pure
+and deterministic: the same extraction gives the same triples, and no blank nodes are used, so the
+serialisation is byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .model import Entity, EntityType, Extraction, Relation, Sentence
+from .namespaces import CBO, CBR, ITSRDF, NIF, WD, bind_prefixes
+from .relations import DOCUMENT
+
+_LINK_PREDICATES = {
+    "issuedBy": CBO.issuedBy,
+    "addressee": CBO.addressee,
+    "respondsTo": CBO.respondsTo,
+    "proposer": CBO.proposer,
+    "submittedTo": CBO.submittedTo,
+    "location": CBO.location,
+    "country": CBO.country,
+    "organizer": CBO.organizer,
+    "partner": CBO.partner,
+    "platform": CBO.platform,
+    "brandOf": CBO.brandOf,
+    "measure": CBO.measure,
+}
+_LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "title": DCTERMS.title}
+_DATATYPES = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth, "date": XSD.date}
+
+
+class Iris:
+    """IRIs of one document's nodes under a base (``cbr:`` unless ``--base`` says otherwise)."""
+
+    def __init__(self, base: str, doc_key: str) -> None:
+        self.base = base
+        self.document = URIRef(f"{base}doc/{doc_key}")
+
+    def entity(self, key: str) -> URIRef:
+        return self.document if key == DOCUMENT else URIRef(self.base + key)
+
+    def sentence(self, sentence: Sentence) -> URIRef:
+        return URIRef(f"{self.document}#sentence={sentence.span.begin},{sentence.span.end}")
+
+    def mention(self, begin: int, end: int) -> URIRef:
+        return URIRef(f"{self.document}#char={begin},{end}")
+
+    def assertion(self, relation: Relation, sentence: URIRef) -> URIRef:
+        basis = "\x1f".join((relation.subject, relation.predicate, relation.object, str(sentence)))
+        return URIRef(f"{self.base}assertion/{hashlib.sha256(basis.encode('utf-8')).hexdigest()[:20]}")
+
+
+def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
+    graph = bind_prefixes(Graph())
+    iris = Iris(base, extraction.doc_key)
+    _document(graph, iris, extraction)
+    sentence_iris = {s.index: iris.sentence(s) for s in extraction.sentences}
+    used = {m.sentence for m in extraction.mentions} | {r.sentence for r in extraction.relations}
+    for sentence in extraction.sentences:
+        if sentence.index in used:
+            _sentence(graph, iris, sentence)
+    for entity in extraction.entities:
+        _entity(graph, iris, entity)
+    for mention in extraction.mentions:
+        node = iris.mention(mention.span.begin, mention.span.end)
+        graph.add((node, RDF.type, NIF.Phrase))
+        graph.add((node, NIF.referenceContext, iris.document))
+        graph.add((node, NIF.beginIndex, Literal(mention.span.begin, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.endIndex, Literal(mention.span.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.anchorOf, Literal(mention.surface)))
+        graph.add((node, ITSRDF.taIdentRef, iris.entity(mention.entity)))
+        graph.add((node, NIF.sentence, sentence_iris[mention.sentence]))
+    for relation in extraction.relations:
+        _relation(graph, iris, relation, sentence_iris[relation.sentence])
+    return graph
+
+
+def _document(graph: Graph, iris: Iris, extraction: Extraction) -> None:
+    doc, letter = iris.document, extraction.letter
+    graph.add((doc, RDF.type, CBO.Reply if letter.is_reply else CBO.Document))
+    graph.add((doc, RDF.type, NIF.Context))
+    graph.add((doc, NIF.isString, Literal(extraction.document.text)))
+    graph.add((doc, DCTERMS.source, Literal(extraction.document.source)))
+    graph.add((doc, DCTERMS.format, Literal(extraction.document.media_type)))
+    if letter.title:
+        graph.add((doc, DCTERMS.title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
+    if letter.document_number:
+        graph.add((doc, CBO.documentNumber, Literal(letter.document_number)))
+    if letter.date:
+        graph.add((doc, CBO.date, Literal(letter.date, datatype=XSD.date)))
+
+
+def _sentence(graph: Graph, iris: Iris, sentence: Sentence) -> None:
+    node = iris.sentence(sentence)
+    graph.add((node, RDF.type, NIF.Sentence))
+    graph.add((node, NIF.referenceContext, iris.document))
+    graph.add((node, NIF.beginIndex, Literal(sentence.span.begin, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, NIF.endIndex, Literal(sentence.span.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, NIF.anchorOf, Literal(sentence.text)))
+
+
+def _entity(graph: Graph, iris: Iris, entity: Entity) -> None:
+    node = iris.entity(entity.key)
+    graph.add((node, RDF.type, CBO[entity.type.value]))
+    graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+    if entity.label_en:
+        graph.add((node, RDFS.label, Literal(entity.label_en, lang="en")))
+    for alias in entity.aliases:
+        graph.add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
+    if entity.wikidata:
+        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
+    if entity.quantity is not None:
+        q = entity.quantity
+        graph.add((node, CBO.value, Literal(q.value, datatype=XSD.decimal)))
+        if q.unit:
+            graph.add((node, CBO.unit, Literal(q.unit)))
+        graph.add((node, CBO.approximate, Literal(q.approximate)))
+
+
+def _lang(text: str) -> str:
+    return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
+
+
+def _relation(graph: Graph, iris: Iris, relation: Relation, sentence: URIRef) -> None:
+    subject = iris.entity(relation.subject)
+    if relation.literal:
+        predicate = _LITERAL_PREDICATES[relation.predicate]
+        obj: URIRef | Literal
+        if relation.datatype == "zh":
+            obj = Literal(relation.object, lang="zh")
+        elif relation.datatype in _DATATYPES:
+            obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
+        else:
+            obj = Literal(relation.object)
+    else:
+        predicate = _LINK_PREDICATES[relation.predicate]
+        obj = iris.entity(relation.object)
+    graph.add((subject, predicate, obj))
+    node = iris.assertion(relation, sentence)
+    graph.add((node, RDF.type, CBO.Assertion))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, PROV.wasDerivedFrom, sentence))
+    graph.add((node, CBO.rule, Literal(relation.rule)))
+
+
+def merged_graph(graphs: Iterable[Graph]) -> Graph:
+    merged = bind_prefixes(Graph())
+    for graph in graphs:
+        merged += graph
+    return merged
+
+
+def dataset_of(named: Iterable[tuple[URIRef, Graph]]) -> Dataset:
+    dataset = Dataset()
+    bind_prefixes(dataset)  # type: ignore[arg-type]
+    for name, graph in named:
+        target = dataset.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
+    return Iris(base, extraction.doc_key).document
+
+
+__all__ = ["extraction_graph", "merged_graph", "dataset_of", "document_iri", "EntityType"]

@@ -1,0 +1,244 @@
+"""Sentence patterns over resolved mentions → relations.
+
+``find_relations(clause_view, doc)`` is pure. It reads one sentence's normalised text and its
+resolved mentions (each already linked to an entity key) and applies the genre's generic sentence
+patterns, clause by clause:
+
+- location: 在X举办Y / Y赴X巡演 / 走进X  (X a place; Y an event, work or organisation)
+- country:  X《媒体》 (a country written right before an outlet)
+- partner:  与X(、Y)联合举办Z / 与X合作 / 联动  (X organisations)
+- organizer: X举办/主办/召开Y
+- platform: 在Facebook、推特…开设账号“Y” / “Y”微信公众号、抖音号
+- brandOf:  every brand label → the place written before it, or the document's city
+- date:     the date written in the event's clause (or inside its name)
+- measure:  a figure → the event, account or organisation of its clause, else the sentence's
+            event, else the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import EntityType, Relation, Span
+
+T = EntityType
+_CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
+_TO_PLACE = re.compile(r"(?:在|赴|到|于|走进|登陆|前往|出访|落地|亮相|远赴)$")
+_PLACE_JOIN = re.compile(r"^[、和及与]?$")
+_PARTNER_START = re.compile(r"(?:与|同|携手|联合|和)$")
+_PARTNER_VERB = re.compile(r"(联合举办|共同举办|联合主办|合办|举办|主办|承办|推出|合作|战略合作|签订|签署|联动|共建|形成|建立|开展|共同)")
+_ORGANIZE = re.compile(r"^\s*(?:成功|先后|共同|联合|积极|精心|还|也|将|已)?(?:举办|主办|承办|召开|举行|发起|组织|策划|开展|推出|启动)(?:了)?")
+_ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
+_LOCATED = (T.EVENT, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY)
+_PLACES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
+_MEASURED = (T.EVENT, T.ACCOUNT, T.MEDIA_OUTLET, T.ORGANIZATION, T.GOVERNMENT_BODY, T.CREATIVE_WORK)
+DOCUMENT = "@document"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A resolved mention with what relations need: its span within the sentence, type and key."""
+
+    begin: int
+    end: int
+    type: EntityType
+    key: str
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the relation patterns know of the whole document."""
+
+    city: str | None = None  # key of the document's city
+    issuer: str | None = None  # key of the issuing body
+    single_account: str | None = None  # key of the only account the document names
+    platform_suffixes: tuple[tuple[str, str], ...] = ()  # (账号 suffix, platform key)
+
+
+def clauses(text: str) -> list[Span]:
+    spans, start = [], 0
+    for match in _CLAUSE_END.finditer(text):
+        spans.append(Span(start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append(Span(start, len(text)))
+    return spans
+
+
+def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]], doc: DocumentFacts) -> list[Relation]:
+    """All relations one sentence states. ``text`` is the normalised sentence; spans are local."""
+    found: list[Relation] = []
+    country_done: set[str] = set()
+    for clause in clauses(text):
+        inside = [m for m in linked if clause.begin <= m.begin < clause.end]
+        found += _country(text, index, inside, country_done)
+        found += _location(text, index, inside, country_done)
+        found += _partner(text, index, clause, inside, linked, doc)
+        found += _organizer(text, index, inside)
+        found += _platform(text, index, clause, inside, doc)
+    found += _brand_of(index, linked, doc)
+    found += _dates(text, index, linked, dates)
+    found += _measures(text, index, linked)
+    return _unique(found)
+
+
+def _rel(subject: str, predicate: str, obj: str, index: int, rule: str, **kw: object) -> Relation:
+    return Relation(subject=subject, predicate=predicate, object=obj, sentence=index, rule=rule, **kw)  # type: ignore[arg-type]
+
+
+def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> list[Relation]:
+    out = []
+    for place, outlet in zip(inside, inside[1:]):
+        if place.type is T.COUNTRY and outlet.type is T.MEDIA_OUTLET and text[place.end : outlet.begin] in ("", "《"):
+            out.append(_rel(outlet.key, "country", place.key, index, "country:place-before-outlet"))
+            done.add(outlet.key)
+    return out
+
+
+def _location(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
+    targets = _place_list_after_cue(text, inside)
+    if not targets:
+        return []
+    subjects = [m for m in inside if m.type in _LOCATED and m.key not in skip]
+    return [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
+
+
+def _place_list_after_cue(text: str, inside: list[Linked]) -> list[Linked]:
+    """Places introduced by 在/赴/到…, with the places listed after them (赴法国、德国)."""
+    targets: list[Linked] = []
+    for i, m in enumerate(inside):
+        if m.type not in _PLACES:
+            continue
+        if _TO_PLACE.search(text[max(0, m.begin - 2) : m.begin]):
+            targets.append(m)
+            for follower in inside[i + 1 :]:
+                if follower.type in _PLACES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
+                    targets.append(follower)
+                else:
+                    break
+    return list(dict.fromkeys(targets))
+
+
+def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
+    out: list[Relation] = []
+    for i, m in enumerate(inside):
+        if m.type not in _ACTORS or not _PARTNER_START.search(text[max(clause.begin, m.begin - 2) : m.begin]):
+            continue
+        partners = [m]
+        for follower in inside[i + 1 :]:
+            if follower.type in _ACTORS and re.fullmatch(r"[、和及与]?", text[partners[-1].end : follower.begin]):
+                partners.append(follower)
+            else:
+                break
+        rest = text[partners[-1].end : clause.end]
+        verb = _PARTNER_VERB.search(rest)
+        if verb is None:
+            continue
+        cue_begin = m.begin - len(_PARTNER_START.search(text[max(clause.begin, m.begin - 2) : m.begin]).group(0))  # type: ignore[union-attr]
+        subject = _partner_subject(text, cue_begin, clause, inside, linked, partners, doc)
+        if subject is None:
+            continue
+        out += [_rel(subject, "partner", p.key, index, "partner:yu-X-verb") for p in partners if p.key != subject]
+    return out
+
+
+def _partner_subject(text: str, cue_begin: int, clause: Span, inside: list[Linked], linked: Sequence[Linked], partners: list[Linked], doc: DocumentFacts) -> str | None:
+    before = [m for m in inside if m.end <= cue_begin and m.type in (*_ACTORS, T.ACCOUNT, T.EVENT)]
+    if before and cue_begin - before[-1].end <= 2:
+        return before[-1].key
+    events = [m for m in linked if m.type is T.EVENT and m.begin >= partners[-1].end]
+    if events:
+        return events[0].key
+    if text[max(clause.begin, cue_begin - 3) : cue_begin].endswith(("账号", "帐号")) and doc.single_account:
+        return doc.single_account
+    return doc.issuer
+
+
+def _organizer(text: str, index: int, inside: list[Linked]) -> list[Relation]:
+    out = []
+    for i, m in enumerate(inside):
+        if m.type not in _ACTORS or _PARTNER_START.search(text[max(0, m.begin - 2) : m.begin]):
+            continue
+        verb = _ORGANIZE.match(text[m.end :])
+        if verb is None:
+            continue
+        events = [e for e in inside[i + 1 :] if e.type is T.EVENT]
+        if events:
+            out.append(_rel(events[0].key, "organizer", m.key, index, "organizer:X-holds-Y"))
+    return out
+
+
+def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: DocumentFacts) -> list[Relation]:
+    accounts = [m for m in inside if m.type is T.ACCOUNT]
+    if not accounts:
+        return []
+    platforms = [m.key for m in inside if m.type is T.PLATFORM]
+    out = []
+    for account in accounts:
+        tail = text[account.end : clause.end]
+        keys = list(platforms)
+        for suffix, platform in doc.platform_suffixes:
+            if suffix in tail:
+                keys.append(platform)
+                tail = tail.replace(suffix, "")
+        out += [_rel(account.key, "platform", p, index, "platform:account-on") for p in dict.fromkeys(keys)]
+    return out
+
+
+def _brand_of(index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
+    out = []
+    for i, m in enumerate(linked):
+        if m.type is not T.BRAND_LABEL:
+            continue
+        owner = next((p.key for p in reversed(linked[:i]) if p.type in (T.CITY, T.REGION)), None) or doc.city
+        if owner is not None:
+            out.append(_rel(m.key, "brandOf", owner, index, "brandOf:label-of-city"))
+    return out
+
+
+def _dates(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]]) -> list[Relation]:
+    out = []
+    spans = clauses(text)
+    for m in linked:
+        if m.type is not T.EVENT:
+            continue
+        clause = next((c for c in spans if c.begin <= m.begin < c.end), None)
+        chosen = (
+            [d for d in dates if m.begin <= d[0].begin < m.end]
+            or [d for d in dates if clause and clause.begin <= d[0].begin < clause.end]
+            or [d for d in dates if d[0].end <= m.begin][-1:]
+        )
+        for _span, values in chosen[:1]:
+            out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=_datatype(v)) for v in values]
+    return out
+
+
+def _datatype(iso: str) -> str:
+    return {0: "gYear", 1: "gYearMonth", 2: "date"}[iso.count("-")]
+
+
+def _measures(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
+    out = []
+    spans = clauses(text)
+    events = [m for m in linked if m.type is T.EVENT]
+    for m in linked:
+        if m.type is not T.QUANTITY:
+            continue
+        clause = next(c for c in spans if c.begin <= m.begin < c.end)
+        local = [s for s in linked if s.type in _MEASURED and clause.begin <= s.begin and s.end <= m.begin]
+        if local:
+            subject = local[-1].key
+        else:
+            before = [e for e in events if e.end <= m.begin]
+            subject = before[-1].key if before else events[0].key if events else DOCUMENT
+        out.append(_rel(subject, "measure", m.key, index, "measure:clause-subject"))
+    return out
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    seen: dict[tuple[str, str, str], Relation] = {}
+    for r in relations:
+        seen.setdefault((r.subject, r.predicate, r.object), r)
+    return list(seen.values())
