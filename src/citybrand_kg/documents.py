@@ -58,7 +58,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path}: the file is empty.")
     if size > max_bytes:
         raise InputError(
-            f"{path}: the file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit "
+            f"{path}: the file is {size / 2**20:.1f} MB, larger than the {max_bytes / 2**20:.0f} MB limit "
             "(raise it with --max-bytes)."
         )
     try:

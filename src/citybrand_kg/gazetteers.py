@@ -63,8 +63,11 @@ class SurfaceIndex:
     def find(self, text: str) -> list[Match]:
         found = []
         lengths, surfaces = self.lengths, self.surfaces
+        size = len(text)
         for begin, ch in enumerate(text):
             for length in lengths.get(ch, ()):
+                if begin + length > size:
+                    continue
                 surface = text[begin : begin + length]
                 ids = surfaces.get(surface)
                 if ids is not None and _latin_bounded(text, begin, begin + length):

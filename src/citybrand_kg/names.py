@@ -100,7 +100,7 @@ class NameRules:
             priority=priority,
         )
 
-    def _walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None) -> int:
+    def _walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None, digits_stop: bool = False) -> int:
         """Start of the name whose head starts at ``head_begin``: back over tokens to a boundary.
 
         The token the head starts in is taken whole (历史文化名城 is one token); then whole tokens
@@ -114,7 +114,9 @@ class NameRules:
         for token in reversed(view.tokens):
             if token.end > start:
                 continue
-            if token.end < start or token.text in stop or _is_punct(token.text) or head_begin - token.begin > max_chars:
+            if token.end < start or _stops(token.text, stop) or _is_punct(token.text) or head_begin - token.begin > max_chars:
+                break
+            if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
             start = token.begin
         return start
@@ -125,6 +127,17 @@ class NameRules:
 
     def _has_place(self, text: str) -> bool:
         return any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
+
+    def _named_enough(self, name: str, head: str) -> bool:
+        """Besides its head (and, for weak heads, its places) a name needs two letters of its own."""
+        rest = name[: len(name) - len(head)]
+        if head in _WEAK_HEADS:
+            for match in self.lexicon.index.find(rest):
+                if self.lexicon.entries[match.ids[0]].type in _PLACE_TYPES:
+                    rest = rest.replace(rest[match.begin : match.end], "")
+                    break
+        letters = re.findall(rf"[{HAN}A-Za-z]", rest)
+        return len(letters) >= 2 or bool(re.search(r"[A-Za-z]", rest))
 
     def _proper(self, name: str, head: str) -> bool:
         """Does a head-built name show a sign of being a proper name?"""
@@ -265,7 +278,7 @@ class NameRules:
             if begin == token.begin and token.text == head:
                 continue
             name = text[begin : token.end]
-            if "“" in name or "”" in name or "《" in name or len(re.findall(rf"[{HAN}]", name[: len(name) - len(head)])) < 2:
+            if any(mark in name for mark in "“”《》等、") or not self._named_enough(name, head):
                 continue
             if self._proper(name, head):
                 out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
@@ -308,9 +321,9 @@ class NameRules:
             head = media_head or org_head
             if head is None or len(head) == 1:
                 continue
-            begin = self._walk_left(view, token.begin, 20)
+            begin = self._walk_left(view, token.begin, 20, digits_stop=True)
             name = view.text[begin : token.end]
-            if len(name) <= len(head) + 1 or "“" in name or "《" in name:
+            if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
             if not (self._has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(_STRONG_PREFIX)):
                 continue
@@ -384,6 +397,11 @@ def _head_of(token: str, heads: tuple[str, ...]) -> str | None:
     if head is None or (len(head) == 1 and token != head):
         return None
     return head
+
+
+def _stops(token: str, stop: frozenset[str]) -> bool:
+    """A boundary word, or a longer token ending in a two-character one (精心组织 ends in 组织)."""
+    return token in stop or (len(token) > 2 and token[-2:] in stop)
 
 
 def _is_punct(token: str) -> bool:

@@ -46,7 +46,7 @@ class Extractor:
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         out, pos = [], 0
-        for word in self._tokenizer.cut(text, HMM=True):
+        for word in self._tokenizer.cut(text, HMM=False):
             out.append(Token(pos, pos + len(word), word))
             pos += len(word)
         return tuple(out)

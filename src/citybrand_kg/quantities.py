@@ -16,29 +16,33 @@ from .model import Quantity, Span
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千万": Decimal(10_000_000), "百万": Decimal(1_000_000)}
 
 _PREFIX = r"(?P<pre>将近|超过|大约|近|约|超|逾|达)?"
-_NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+_NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:[万亿](?![余多]))?|(?<=[近约超逾])[万亿])"
 _MID = r"(?P<mid>余|多)?"
 _MULT = r"(?P<mult>千万|百万|万|亿)?"
 _SUFFIX = r"(?P<post>余|多|\+|以上|左右)?"
 
 
 def chinese_numeral(token: str) -> Decimal | None:
-    """``"三十五"`` → 35, ``"千"`` → 1000, ``"一百零二"`` → 102; None when it is not a numeral."""
+    """``"三十五"`` → 35, ``"千"`` → 1000, ``"一百零二"`` → 102, ``"两万"`` → 20000; None otherwise."""
     if not token:
         return None
-    total, current = 0, 0
+    total, section, current = 0, 0, 0
     for ch in token:
         if ch in _CN_DIGITS:
-            current = current * 10 + _CN_DIGITS[ch] if current and token.isdigit() else _CN_DIGITS[ch]
+            current = _CN_DIGITS[ch]
         elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
+            section += (current or 1) * _CN_UNITS[ch]
             current = 0
+        elif ch in _CN_BIG:
+            total += ((section + current) or 1) * _CN_BIG[ch]
+            section = current = 0
         else:
             return None
-    return Decimal(total + current)
+    return Decimal(total + section + current)
 
 
 def parse_number(token: str) -> Decimal | None:

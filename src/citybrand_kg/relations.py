@@ -89,11 +89,23 @@ def _rel(subject: str, predicate: str, obj: str, index: int, rule: str, **kw: ob
 
 
 def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> list[Relation]:
+    """美国《华尔街日报》、《今日美国》、德国《南德意志报》: a country qualifies the outlets after it."""
     out = []
-    for place, outlet in zip(inside, inside[1:]):
-        if place.type is T.COUNTRY and outlet.type is T.MEDIA_OUTLET and text[place.end : outlet.begin] in ("", "《"):
-            out.append(_rel(outlet.key, "country", place.key, index, "country:place-before-outlet"))
-            done.add(outlet.key)
+    current: Linked | None = None
+    previous: Linked | None = None
+    for m in inside:
+        if m.type is T.COUNTRY:
+            current = m
+        elif m.type is T.MEDIA_OUTLET and current is not None and previous is not None:
+            gap = text[previous.end : m.begin]
+            if (previous is current and gap in ("", "《")) or (previous.type is T.MEDIA_OUTLET and re.fullmatch(r"》?[、和及]?《?", gap)):
+                out.append(_rel(m.key, "country", current.key, index, "country:place-before-outlet"))
+                done.add(m.key)
+            else:
+                current = None
+        else:
+            current = None
+        previous = m
     return out
 
 
