@@ -43,6 +43,11 @@ _COMPATIBLE = {
 }
 
 
+def clean_label(label: str) -> str:
+    """A label as the contract wants it: no quotation or book-title marks, no outer blanks."""
+    return re.sub(r"[“”‘’\"'《》「」『』〈〉]", "", label).strip()
+
+
 def slug(label: str) -> str:
     """A readable, IRI-safe key for a label; lossy slugs get a short hash so they stay unique."""
     text = re.sub(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+", "-", label).strip("-")
@@ -74,7 +79,8 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
         entry = lexicon.lookup(mention.label, *_COMPATIBLE.get(mention.type, (mention.type,)))
         if entry is not None:
             return gazetteer_entity(entry)
-    return Entity(key=entity_key(mention.type, mention.label), type=mention.type, label=mention.label, aliases=_aliases(mention))
+    label = clean_label(mention.label)
+    return Entity(key=entity_key(mention.type, label), type=mention.type, label=label, aliases=_aliases(mention))
 
 
 def _aliases(mention: Mention) -> tuple[str, ...]:

@@ -41,6 +41,10 @@ class PlaceContext:
     def expand(self, level: str) -> str | None:
         return self.levels.get(level)
 
+    def local_names(self) -> tuple[str, ...]:
+        """Names of the document's district, county and town (those the gazetteer cannot list)."""
+        return tuple(name for level, name in sorted(self.levels.items()) if level in ("区", "县", "镇", "乡"))
+
 
 @dataclass(frozen=True)
 class SentenceView:
@@ -66,7 +70,7 @@ def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places
     found += rules.works_and_media(view)
     found += rules.organizations(view, places)
     found += rules.persons(view)
-    found += rules.local_places(view)
+    found += rules.local_places(view, places)
     found += quantity_mentions(view, rules)
     return [m for m in found if m.label and not rules.is_generic(m)]
 

@@ -11,6 +11,7 @@ must show a sign of being a proper name (quotation, ordinal, year, a place, Lati
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,9 @@ _PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
 _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
 _STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
 _WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式", "大讲堂", "讲堂"))
-_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z0-9]")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z]")
+_DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
+_NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,12 @@ class Token:
 class NameRules:
     """Compiled patterns and word sets, built once from a :class:`Lexicon`."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, is_word: Callable[[str], bool] = lambda _w: False) -> None:
         self.lexicon = lexicon
+        self.is_word = is_word
         w = lexicon.word_set
-        self.boundaries = w("name_boundaries")
+        self.boundaries = w("name_boundaries") | w("function_words")
+        self.units_of_measure = w("units")
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
         self.event_generic = w("event_generic")
@@ -72,6 +77,7 @@ class NameRules:
         self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|[,，、。)）\s]|$)")
         self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
         self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
+        self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?)")
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
@@ -118,12 +124,28 @@ class NameRules:
                 break
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
+            if self._counts_something(view, token):
+                break
             start = token.begin
         return start
+
+    def _counts_something(self, view: SentenceView, token: Token) -> bool:
+        """Is the token a unit after a numeral (两届, 10余位) or a numeral before a unit?"""
+        tokens = view.tokens
+        i = tokens.index(token)
+        before = tokens[i - 1].text if i > 0 else ""
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if (token.text in self.units_of_measure or token.text[:1] in "余多") and _NUMERAL.match(before.rstrip("余多")) and not (i > 1 and tokens[i - 2].text == "第"):
+            return True
+        return bool(_NUMERAL.match(token.text)) and before != "第" and (after in self.units_of_measure or after[:1] in "余多")
 
     def _place_at(self, view: SentenceView, begin: int, end: int) -> bool:
         entry = self.lexicon.lookup(view.text[begin:end])
         return entry is not None and entry.type in _PLACE_TYPES
+
+    def _is_country_abbreviation(self, ch: str) -> bool:
+        ids = self.lexicon.risky_index.surfaces.get(ch, ())
+        return ch == "中" or any(self.lexicon.entries[i].type is T.COUNTRY for i in ids)
 
     def _has_place(self, text: str) -> bool:
         return any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
@@ -145,6 +167,8 @@ class NameRules:
             return True
         if self._has_place(name[: len(name) - len(head)] or name):
             return True
+        if len(name) > 2 and all(self._is_country_abbreviation(ch) for ch in name[:2]):
+            return True
         return head not in _WEAK_HEADS and name.startswith(_STRONG_PREFIX)
 
     # --- government bodies -----------------------------------------------------------------
@@ -152,7 +176,7 @@ class NameRules:
     def government_bodies(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         out = []
         for match in self.unit_re.finditer(view.text):
-            found = self._body_start(view, match.start(), match.group(0))
+            found = self._body_start(view, match.start(), match.group(0), places)
             if found is None:
                 continue
             begin, raw = found[0], view.text[found[0] : match.end()]
@@ -160,7 +184,7 @@ class NameRules:
             out.append(self._mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
         return out
 
-    def _body_start(self, view: SentenceView, unit_begin: int, unit: str) -> tuple[int, bool] | None:
+    def _body_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> tuple[int, bool] | None:
         text = view.text
         pos = unit_begin
         has_mid = False
@@ -173,7 +197,8 @@ class NameRules:
                     pos -= len(mid)
                     has_mid = True
                     break
-        start = self._place_start(view, pos)
+        start = self._local_place_start(view, unit_begin, unit, places) if pos == unit_begin else None
+        start = start if start is not None else self._place_start(view, pos, places)
         if start is None:
             if unit.startswith(("市委", "省委", "区委", "县委")):
                 return unit_begin, True
@@ -182,9 +207,19 @@ class NameRules:
             start -= 2
         return start, has_mid
 
-    def _place_start(self, view: SentenceView, end: int) -> int | None:
+    def _local_place_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> int | None:
+        """桃浦镇政府: a unit that starts with a level word completing the document's local place."""
+        for name in places.local_names():
+            if unit.startswith(name[-1]) and view.text.endswith(name, 0, unit_begin + 1):
+                return unit_begin + 1 - len(name)
+        return None
+
+    def _place_start(self, view: SentenceView, end: int, places: PlaceContext) -> int | None:
         """Start of the place or level word that ends at ``end`` (济南市, 市, 内蒙古自治区, 桃浦镇)."""
         text = view.text
+        for name in places.local_names():
+            if text.endswith(name, 0, end):
+                return end - len(name)
         for level in _LEVELS:
             if text.endswith(level, 0, end):
                 level_begin = end - len(level)
@@ -278,7 +313,7 @@ class NameRules:
             if begin == token.begin and token.text == head:
                 continue
             name = text[begin : token.end]
-            if any(mark in name for mark in "“”《》等、") or not self._named_enough(name, head):
+            if any(mark in name for mark in "“”《》等、") or _DATE_TAIL.search(name) or not self._named_enough(name, head):
                 continue
             if self._proper(name, head):
                 out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
@@ -304,7 +339,9 @@ class NameRules:
                 continue
             entry = self.lexicon.lookup(name)
             if entry is not None:
-                continue  # the gazetteer names it
+                if name in entry.risky:  # only book-title marks make a risky name safe
+                    out.append(self._mention(view, m.start("n"), m.end("n"), entry.type, entry.label, "gazetteer", 20, entry.id))
+                continue
             if _ends_with(name, self.media_heads):
                 out.append(self._mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
             else:
@@ -337,10 +374,10 @@ class NameRules:
     def persons(self, view: SentenceView) -> list[Mention]:
         out = []
         text = view.text
-        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person):
+        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person, self.byline):
             for m in pattern.finditer(text):
                 name = m["n"]
-                if name in self.boundaries or self.lexicon.lookup(name) is not None:
+                if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name):
                     continue
                 if not self._name_token(view, m.start("n"), m.end("n")):
                     continue
@@ -351,17 +388,14 @@ class NameRules:
         """A person's name must not cut a token of the sentence in two."""
         return all(not (t.begin < begin < t.end or t.begin < end < t.end) for t in view.tokens) or "·" in view.text[begin:end]
 
-    def local_places(self, view: SentenceView) -> list[Mention]:
-        """Counties, districts and towns the gazetteer does not list (巫山县, 桃浦镇)."""
+    def local_places(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        """The document's own district, county or town (桃浦镇, 巫山县), which no gazetteer lists."""
         out = []
-        for token in view.tokens:
-            t = token.text
-            if len(t) < 3 or not re.fullmatch(rf"[{HAN}]+", t) or t[-1] not in "县区镇乡":
+        for name in places.local_names():
+            if self.lexicon.lookup(name) is not None:
                 continue
-            if t[0] in "各全本我该每" or t.endswith(("地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "核心区", "功能区", "试验区", "示范区", "合作区")):
-                continue
-            if self.lexicon.lookup(t) is None:
-                out.append(self._mention(view, token.begin, token.end, T.CITY, t, "pattern:local-place", 8))
+            for m in re.finditer(re.escape(name), view.text):
+                out.append(self._mention(view, m.start(), m.end(), T.CITY, name, "pattern:local-place", 8))
         return out
 
 

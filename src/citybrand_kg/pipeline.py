@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import letter as letter_stage
 from .documents import SUPPORTED_SUFFIXES, normalized, read_document
-from .entities import entity_key, link_mention, merge_entities, quantity_entity, resolved
+from .entities import clean_label, entity_key, link_mention, merge_entities, quantity_entity, resolved
 from .errors import CitybrandError, InputError
 from .gazetteers import Lexicon, load_lexicon
 from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
@@ -41,8 +41,12 @@ class Extractor:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
-        self.rules = NameRules(self.lexicon)
         self._tokenizer = _tokenizer()
+        self.rules = NameRules(self.lexicon, self.is_word)
+
+    def is_word(self, text: str) -> bool:
+        """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
+        return self._tokenizer.FREQ.get(text, 0) >= 20
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         out, pos = [], 0
@@ -194,7 +198,7 @@ def _proposal_entity(doc_key: str, norm: str, letter: LetterInfo, places: PlaceC
                 break
     owner = places.city or ""
     key_basis = f"{owner}-{letter.proposal_session or ''}-{letter.proposal_kind}-{number}" if number else f"{doc_key}-{letter.proposal_kind}"
-    entity = Entity(key=entity_key(T.PROPOSAL, key_basis), type=T.PROPOSAL, label=label)
+    entity = Entity(key=entity_key(T.PROPOSAL, key_basis), type=T.PROPOSAL, label=clean_label(label))
     return entity, span or letter.proposal_title_span
 
 
