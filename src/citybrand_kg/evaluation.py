@@ -111,6 +111,7 @@ def evaluate_files(graph_path: Path, gold_path: Path) -> Evaluation:
 def evaluate(graph: Graph, gold: dict[str, Any]) -> Evaluation:
     document = _find_document(graph, gold)
     predicted, predicted_relations = _predicted(graph, document)
+    predicted, predicted_relations = _same_figures(predicted, predicted_relations)
     gold_items, gold_relations = _gold(gold)
     evaluation = Evaluation(document=str(graph.value(document, DCTERMS.source) or document))
     mapping = _match_entities(predicted, gold_items, evaluation)
@@ -152,6 +153,18 @@ def _predicted(graph: Graph, document: URIRef) -> tuple[dict[str, Item], set[tup
                 keys.add(node)
     items = {str(key): _item(graph, key) for key in keys}
     return {k: v for k, v in items.items() if v is not None}, relations  # type: ignore[misc]
+
+
+def _same_figures(items: dict[str, Item], relations: set[tuple[str, str, str]]) -> tuple[dict[str, Item], set[tuple[str, str, str]]]:
+    """One figure per surface, as the gold counts them: 100余条 twice in a text is one entity."""
+    first: dict[tuple[str, str], str] = {}
+    alias: dict[str, str] = {}
+    for key in sorted(items):
+        item = items[key]
+        if item.type == "Quantity":
+            alias[key] = first.setdefault((item.label, str(item.value)), key)
+    kept = {k: v for k, v in items.items() if alias.get(k, k) == k}
+    return kept, {(alias.get(s, s), p, alias.get(o, o)) for s, p, o in relations}
 
 
 def _item(graph: Graph, node: URIRef) -> Item | None:

@@ -32,10 +32,11 @@ _SESSION = re.compile(rf"第?(?P<s>[{_CN}\d]+届[{_CN}\d]+次会议)")
 _PROPOSAL_TITLE = re.compile(
     r"(?:提出|所提|提交)(?:的|了)?\s*[《“\"]?\s*(?P<title>关于[^《》\n]{2,80}?(?:的)?(?:建议|提案|意见))\s*[》”\"]?"
 )
-_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"(?P<y>[二〇零一二三四五六七八九]{4})年(?P<m>[十一二三四五六七八九]{1,3})月(?P<d>[十一二三四五六七八九]{1,3})日")
+_ADDRESSEE_BODY = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:委员会|常委会|人民政府|政府|人大|政协|局|厅|办公室))\s*[:：]\s*$")
 _ISSUER_TAIL = re.compile(
-    rf"^[{_HAN}()（）]{{2,40}}(?:部|局|厅|委|委员会|办公室|办|政府|中心|院|会|工委|党委|集团|公司)$"
+    rf"^[{_HAN}()（）、]{{2,40}}(?:部|局|厅|委|委员会|办公室|办|政府|中心|院|会|工委|党委|集团|公司)$"
 )
 _TITLE_ISSUER = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于)?(?:对|就)")
 _COMMITMENT = re.compile(r"(下一步|今后|下阶段|接下来|未来|我们将|我局将|我厅将|我委将|我办将|将进一步|将继续|将积极)")
@@ -100,6 +101,9 @@ def _head_limit(text: str) -> int:
 
 def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] | None:
     for begin, _end, line in head:
+        body = _ADDRESSEE_BODY.match(line)
+        if body and not _ADDRESSEE.match(line):
+            return body.group("name"), Span(begin + body.start("name"), begin + body.end("name")), "机关"
         match = _ADDRESSEE.match(line)
         if match:
             name = match.group("name")
@@ -154,7 +158,7 @@ def _find_date(text: str, lines: list[tuple[int, int, str]]) -> tuple[str | None
 
 
 def _iso(match: re.Match[str]) -> str | None:
-    y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+    y, m, d = int(match["y"]), int(match["m"] or match["m2"]), int(match["d"] or match["d2"])
     if 1 <= m <= 12 and 1 <= d <= 31:
         return f"{y:04d}-{m:02d}-{d:02d}"
     return None
@@ -179,7 +183,7 @@ def _cn_iso(match: re.Match[str]) -> str | None:
 
 
 def _body(match: re.Match[str]) -> str:
-    body = re.sub(r"^(?:关于)?(?:对|就|在)?", "", match.group("body"))
+    body = re.sub(r"^.*(?:关于|对|就|在|的|于)", "", match.group("body"))
     return re.sub(r"上$", "", body)
 
 

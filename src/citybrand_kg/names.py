@@ -324,9 +324,9 @@ class NameRules:
         return any(t.end == end and _head_of(t.text, heads) is not None for t in view.tokens)
 
     def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
-        """Ordinal or year written right before a quoted name (2024“…”, 第三届“…”)."""
+        """Ordinal written right before a quoted name (第三届“…”; a year before a quoted name is its date)."""
         before = view.text[max(0, quote_begin - 8) : quote_begin]
-        m = re.search(r"(?:第[一二三四五六七八九十百\d]+[届期次季]|(?:19|20)\d{2}年?)$", before)
+        m = re.search(r"第[一二三四五六七八九十百\d]+[届期次季]$", before)
         return quote_begin - len(m.group(0)) if m else quote_begin
 
     # --- works and outlets in 《》 -----------------------------------------------------------

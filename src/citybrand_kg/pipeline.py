@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import letter as letter_stage
@@ -62,9 +62,9 @@ class Extractor:
         sentences = split_sentences(text)
         letter = letter_stage.read_letter(norm)
         places, city_entry = document_places(norm, letter, self.lexicon)
-        mentions = self._mentions(text, norm, sentences, letter, places)
+        mentions = sorted(self._mentions(text, norm, sentences, letter, places), key=lambda m: (m.span.begin, m.span.end))
         entities, resolved_mentions, quantity_keys = self._entities(doc_key, mentions)
-        facts = self._facts(letter, places, city_entry, entities, resolved_mentions)
+        facts = self._facts(norm, letter, places, city_entry, entities, resolved_mentions)
         relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
         letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
         entities = merge_entities([*entities, *letter_entities])
@@ -89,7 +89,7 @@ class Extractor:
             candidates = find_mentions(view, self.lexicon, self.rules, places)
             candidates += [m for m in letter_mentions if m.sentence == sentence.index]
             found += resolve_mentions(candidates)
-        return found
+        return found + _repeated_names(text, norm, sentences, found)
 
     def _entities(self, doc_key: str, mentions: list[Mention]) -> tuple[list[Entity], list, dict[Span, str]]:
         entities, linked, quantity_keys = [], [], {}
@@ -107,7 +107,7 @@ class Extractor:
         merged = merge_entities(entities)
         return merged, linked, quantity_keys
 
-    def _facts(self, letter: LetterInfo, places: PlaceContext, city_entry, entities: list[Entity], linked: list) -> DocumentFacts:
+    def _facts(self, norm: str, letter: LetterInfo, places: PlaceContext, city_entry, entities: list[Entity], linked: list) -> DocumentFacts:
         from .entities import gazetteer_entity
 
         city = gazetteer_entity(city_entry).key if city_entry is not None else None
@@ -118,7 +118,7 @@ class Extractor:
             for suffix, pid in sorted(self.lexicon.account_suffixes.items(), key=lambda kv: -len(kv[0]))
             if pid in self.lexicon.entries
         )
-        return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes)
+        return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=_dateline_outlets(norm, linked))
 
     def _relations(self, norm: str, sentences: tuple[Sentence, ...], linked: list, entities: list[Entity], letter: LetterInfo, facts: DocumentFacts) -> list[Relation]:
         by_sentence: dict[int, list[Linked]] = {}
@@ -145,11 +145,15 @@ class Extractor:
 
         if letter.issuer and facts.issuer:
             rel(DOCUMENT, "issuedBy", facts.issuer, letter.issuer_span, "letter:issuer")
+        for outlet, span in facts.dateline_outlets:
+            rel(DOCUMENT, "issuedBy", outlet, span, "news:dateline")
+        if letter.date:
+            rel(DOCUMENT, "date", letter.date, letter.date_span, "letter:date", literal=True, datatype="date")
         addressee_key = None
         if letter.addressee:
-            type_ = T.ORGANIZATION if letter.addressee_role == "代表团" else T.PERSON
+            type_ = _addressee_type(letter)
             addressee_key = entity_key(type_, letter.addressee)
-            if letter.is_reply:
+            if letter.is_reply or type_ is not T.PERSON:
                 rel(DOCUMENT, "addressee", addressee_key, letter.addressee_span, "letter:addressee")
         if letter.is_reply:
             proposal, span = _proposal_entity(doc_key, norm, letter, places)
@@ -159,13 +163,54 @@ class Extractor:
                 rel(proposal.key, "proposalNumber", letter.proposal_number, span, "letter:proposal", literal=True, datatype="string")
             if letter.proposal_title:
                 rel(proposal.key, "title", letter.proposal_title, letter.proposal_title_span, "letter:proposal-title", literal=True, datatype="zh")
-            if addressee_key and letter.addressee_role != "代表团":
+            if addressee_key and _addressee_type(letter) is T.PERSON:
                 rel(proposal.key, "proposer", addressee_key, letter.addressee_span, "letter:proposer")
             body = _submitted_to(letter, places)
             if body is not None:
                 entities.append(Entity(key=entity_key(T.GOVERNMENT_BODY, body), type=T.GOVERNMENT_BODY, label=body))
                 rel(proposal.key, "submittedTo", entity_key(T.GOVERNMENT_BODY, body), span, "letter:submitted-to")
         return entities, relations
+
+
+_REPEATABLE = (T.ACCOUNT, T.EVENT, T.BRAND_LABEL, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
+
+
+def _repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention]) -> list[Mention]:
+    """Names the patterns found once (“郑州文旅”公众号), found again where the text repeats them plain."""
+    from .gazetteers import SurfaceIndex
+
+    names = {m.label: m for m in found if m.type in _REPEATABLE and m.key is None and len(m.label) >= 3 and m.source != "letter"}
+    if not names:
+        return []
+    index = SurfaceIndex({label: (label,) for label in names})
+    taken = sorted((m.span.begin, m.span.end) for m in found)
+    extra: list[Mention] = []
+    for sentence in sentences:
+        b, e = sentence.span.begin, sentence.span.end
+        for match in index.find(norm[b:e]):
+            span = Span(b + match.begin, b + match.end)
+            if any(span.begin < t_end and t_begin < span.end for t_begin, t_end in taken):
+                continue
+            source = names[match.ids[0]]
+            extra.append(replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index))
+            taken.append((span.begin, span.end))
+    return extra
+
+
+_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日\s*(?:电|讯)")
+
+
+def _dateline_outlets(norm: str, linked: list) -> tuple[tuple[str, Span], ...]:
+    """The outlets named in a news dateline (中新网宁波3月2日电, 齐鲁网·闪电新闻4月13日讯)."""
+    match = _DATELINE.search(norm[:600])
+    if match is None:
+        return ()
+    line_start = norm.rfind("\n", 0, match.start()) + 1
+    return tuple((m.entity, m.span) for m, type_ in linked if type_ is T.MEDIA_OUTLET and line_start <= m.span.begin < match.start())
+
+
+def _addressee_type(letter: LetterInfo) -> EntityType:
+    return {"代表团": T.ORGANIZATION, "机关": T.GOVERNMENT_BODY}.get(letter.addressee_role or "", T.PERSON)
 
 
 def _letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
@@ -177,7 +222,7 @@ def _letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterI
         out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=_sentence_at(sentences, span), priority=P_LETTER))
 
     if letter.addressee:
-        add(letter.addressee_span, T.ORGANIZATION if letter.addressee_role == "代表团" else T.PERSON, letter.addressee)
+        add(letter.addressee_span, _addressee_type(letter), letter.addressee)
     if letter.issuer:
         add(letter.issuer_span, T.GOVERNMENT_BODY, canonical_body(letter.issuer, places))
     return out
@@ -203,7 +248,10 @@ def _proposal_entity(doc_key: str, norm: str, letter: LetterInfo, places: PlaceC
 
 
 def _submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
-    body = letter.proposal_body or ""
+    """The CPPCC committee or people's congress the proposal went to, when the text names it."""
+    if not letter.proposal_body:
+        return None
+    body = letter.proposal_body
     kind = "政协" if "政协" in body or letter.proposal_kind == "提案" else "人大"
     match = re.match(r"^(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
     prefix = match.group("p") if match else "市"

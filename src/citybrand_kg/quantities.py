@@ -74,6 +74,9 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
     end = match.end("num")
     if end < len(text) and text[end] in "年月日号届期":
         return None  # dates, numbers of documents and sessions, ordinals
+    after_unit = text[match.end() : match.end() + 1]
+    if unit == "个" and after_unit == "月" or text[max(0, match.start() - 1) : match.start()] in ("几", "数", "若"):
+        return None  # durations (1个月) and vague figures (数千万, 几十项)
     approx = bool(match.group("pre") and match.group("pre") != "达") or bool(match.group("mid") or match.group("post") or match.group("post2"))
     chinese = not num[0].isdigit()
     if chinese:
@@ -99,7 +102,7 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _MONTHS = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<ms>\d{1,2}(?:月?(?:和|、|及|与)\d{1,2})+)月")
 _MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?!\d{1,2}日)")
-_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年(?![\d度])|(?=第[一二三四五六七八九十\d]+届))")
+_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:年(?![\d度])|(?=第[一二三四五六七八九十\d]+届|“))")
 _RELATIVE = re.compile(r"(?P<rel>今年|去年|前年|明年)(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}

@@ -92,8 +92,6 @@ def _document(graph: Graph, iris: Iris, extraction: Extraction) -> None:
         graph.add((doc, DCTERMS.title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
     if letter.document_number:
         graph.add((doc, CBO.documentNumber, Literal(letter.document_number)))
-    if letter.date:
-        graph.add((doc, CBO.date, Literal(letter.date, datatype=XSD.date)))
 
 
 def _sentence(graph: Graph, iris: Iris, sentence: Sentence) -> None:

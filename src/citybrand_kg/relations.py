@@ -55,6 +55,7 @@ class DocumentFacts:
     issuer: str | None = None  # key of the issuing body
     single_account: str | None = None  # key of the only account the document names
     platform_suffixes: tuple[tuple[str, str], ...] = ()  # (账号 suffix, platform key)
+    dateline_outlets: tuple[tuple[str, Span], ...] = ()  # outlets that filed a news story
 
 
 def clauses(text: str) -> list[Span]:
@@ -183,20 +184,25 @@ def _organizer(text: str, index: int, inside: list[Linked]) -> list[Relation]:
 
 
 def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: DocumentFacts) -> list[Relation]:
+    """在Facebook、推特平台开设账号“Y” / “Y”微信公众号、抖音号 / “Y”脸书和推特账号."""
     accounts = [m for m in inside if m.type is T.ACCOUNT]
-    if not accounts:
-        return []
-    platforms = [m.key for m in inside if m.type is T.PLATFORM]
     out = []
     for account in accounts:
-        tail = text[account.end : clause.end]
-        keys = list(platforms)
+        keys = [p.key for p in inside if p.type is T.PLATFORM and p.end <= account.begin and not re.search(r"号[、,，]", text[p.end : account.begin])]
+        tail = _account_tail(text, account.end, clause.end)
+        keys += [p.key for p in inside if p.type is T.PLATFORM and account.end <= p.begin < account.end + len(tail)]
         for suffix, platform in doc.platform_suffixes:
             if suffix in tail:
                 keys.append(platform)
                 tail = tail.replace(suffix, "")
         out += [_rel(account.key, "platform", p, index, "platform:account-on") for p in dict.fromkeys(keys)]
     return out
+
+
+def _account_tail(text: str, begin: int, end: int) -> str:
+    """The words after an account name that say where it is (官方微信号、官方小红书账号)."""
+    match = re.match(r"[”》]?[^“”,，;；。]*?(?:账号|帐号|公众号|号)(?:[、和及与][^“”,，;；。]*?(?:账号|帐号|公众号|号))*", text[begin:end])
+    return match.group(0) if match else ""
 
 
 def _brand_of(index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
@@ -232,21 +238,41 @@ def _datatype(iso: str) -> str:
 
 
 def _measures(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
+    """A figure belongs to the event or account its sentence is about, else to an outlet or body
+    its clause names; the total of an enumeration (A、B、C等20余家) never belongs to its members."""
     out = []
     spans = clauses(text)
-    events = [m for m in linked if m.type is T.EVENT]
-    for m in linked:
+    for i, m in enumerate(linked):
         if m.type is not T.QUANTITY:
             continue
         clause = next(c for c in spans if c.begin <= m.begin < c.end)
-        local = [s for s in linked if s.type in _MEASURED and clause.begin <= s.begin and s.end <= m.begin]
-        if local:
-            subject = local[-1].key
-        else:
-            before = [e for e in events if e.end <= m.begin]
-            subject = before[-1].key if before else events[0].key if events else DOCUMENT
-        out.append(_rel(subject, "measure", m.key, index, "measure:clause-subject"))
+        members = _enumerated(text, linked, i)
+        before = [s for s in linked[:i] if s not in members]
+        subject = next((s.key for s in reversed(before) if s.type in (T.EVENT, T.ACCOUNT)), None)
+        if subject is None:
+            local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin]
+            subject = local[-1].key if local and not members else None
+        if subject is None:
+            after = [s for s in linked[i + 1 :] if s.type is T.EVENT]
+            subject = after[0].key if after and not members else DOCUMENT
+        out.append(_rel(subject, "measure", m.key, index, "measure:sentence-subject"))
     return out
+
+
+def _enumerated(text: str, linked: Sequence[Linked], i: int) -> set[Linked]:
+    """The members of the list a figure totals (新浪、搜狐、头条等20余家 → 新浪 搜狐 头条)."""
+    quantity = linked[i]
+    if not re.search(r"等\s*$", text[max(0, quantity.begin - 2) : quantity.begin]):
+        return set()
+    members: set[Linked] = set()
+    end = quantity.begin - 1
+    for m in reversed(linked[:i]):
+        gap = text[m.end : end]
+        if len(gap) > 12 or re.search(r"[,，;；。:：]", gap):
+            break
+        members.add(m)
+        end = m.begin
+    return members
 
 
 def _unique(relations: list[Relation]) -> list[Relation]:
