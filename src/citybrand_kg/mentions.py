@@ -29,6 +29,7 @@ P_GOVERNMENT = 30
 P_GAZETTEER = 20
 P_PATTERN = 10
 P_QUANTITY = 5
+_PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
 
 
 @dataclass(frozen=True)
@@ -76,23 +77,60 @@ def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places
 
 
 def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
+    """Gazetteer names, with three guards of context:
+
+    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口);
+    - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
+    - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
+    """
+    starts = {t.begin for t in view.tokens}
+    enclosed = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》|“[^“”]{6,80}”", view.text)]
     out = []
     for match in lexicon.index.find(view.text):
         entry = lexicon.entries[match.ids[0]]
-        surface = view.original[match.begin : match.end]
-        out.append(
-            Mention(
-                span=Span(view.offset + match.begin, view.offset + match.end),
-                surface=surface,
-                type=entry.type,
-                label=entry.label,
-                source="gazetteer",
-                sentence=view.index,
-                key=entry.id,
-                priority=P_GAZETTEER,
-            )
-        )
+        if entry.type in _PLACE_TYPES:
+            if match.end - match.begin == 2 and match.begin not in starts:
+                continue
+            if any(b < match.begin and match.end < e for b, e in enclosed):
+                continue
+        out.append(_gazetteer_mention(view, match.begin, match.end, entry.id, lexicon))
+    out += _listed_risky_places(view, lexicon, out)
     return out
+
+
+def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, lexicon: Lexicon) -> Mention:
+    entry = lexicon.entries[entry_id]
+    return Mention(
+        span=Span(view.offset + begin, view.offset + end),
+        surface=view.original[begin:end],
+        type=entry.type,
+        label=entry.label,
+        source="gazetteer",
+        sentence=view.index,
+        key=entry.id,
+        priority=P_GAZETTEER,
+    )
+
+
+def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Mention]) -> list[Mention]:
+    places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in _PLACE_TYPES}
+    risky = [m for m in lexicon.risky_index.find(view.text) if m.end - m.begin >= 2 and lexicon.entries[m.ids[0]].type in _PLACE_TYPES]
+    added: list[Mention] = []
+    changed = True
+    while changed:
+        changed = False
+        for match in risky:
+            if (match.begin, match.end) in places:
+                continue
+            if any(_joined(view.text, e, match.begin) or _joined(view.text, match.end, b) for b, e in places):
+                places.add((match.begin, match.end))
+                added.append(_gazetteer_mention(view, match.begin, match.end, match.ids[0], lexicon))
+                changed = True
+    return added
+
+
+def _joined(text: str, end: int, begin: int) -> bool:
+    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "与", ",")
 
 
 def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:

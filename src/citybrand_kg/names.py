@@ -29,10 +29,13 @@ _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "�
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
 _PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
 _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
+_BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
+_BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
 _STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
 _WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式", "大讲堂", "讲堂"))
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z]")
 _DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
+_NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
 _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
 
 
@@ -59,6 +62,8 @@ class NameRules:
         self.org_heads = _longest_first(w("organization_heads"))
         self.media_heads = _longest_first(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
+        two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
+        self.org_head_re = re.compile("|".join(map(re.escape, sorted(set(two_char_heads), key=len, reverse=True))))
         self.person_verbs = _longest_first(w("person_verbs"))
         self.surnames = w("surnames")
         self.units = _longest_first(w("government_units"))
@@ -82,7 +87,8 @@ class NameRules:
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
         self.brand_quote = re.compile(rf"“(?P<n>[^“”\n]{{2,24}})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
-        self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:之城|之都|名城|之乡|之窗|古都|名都)")
+        self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
+        self.brand_of_city = re.compile(rf"(?P<n>[{HAN}]{{2,4}})品牌")
         self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
         event_alt = "|".join(map(re.escape, self.event_heads))
         self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
@@ -136,6 +142,8 @@ class NameRules:
         before = tokens[i - 1].text if i > 0 else ""
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if (token.text in self.units_of_measure or token.text[:1] in "余多") and _NUMERAL.match(before.rstrip("余多")) and not (i > 1 and tokens[i - 2].text == "第"):
+            return True
+        if before != "第" and (m := _NUMERAL_UNIT.match(token.text)) and m.group(1) in self.units_of_measure:
             return True
         return bool(_NUMERAL.match(token.text)) and before != "第" and (after in self.units_of_measure or after[:1] in "余多")
 
@@ -200,7 +208,7 @@ class NameRules:
         start = self._local_place_start(view, unit_begin, unit, places) if pos == unit_begin else None
         start = start if start is not None else self._place_start(view, pos, places)
         if start is None:
-            if unit.startswith(("市委", "省委", "区委", "县委")):
+            if unit[0] in "省市区县镇乡":
                 return unit_begin, True
             return None
         if start >= 2 and text[start - 2 : start] == "中共":
@@ -262,14 +270,30 @@ class NameRules:
 
     def brand_labels(self, view: SentenceView) -> list[Mention]:
         out = []
-        for m in self.brand_quote.finditer(view.text):
+        text = view.text
+        for m in self.brand_quote.finditer(text):
             out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, _clean(m["n"]), "pattern:brand-quote", 40))
-        for m in self.brand_head.finditer(view.text):
+        for quote in re.finditer(r"“(?P<n>[^“”\n]{4,60})”", text):
+            items = re.split(r"[、,，]", quote["n"])
+            if len(items) > 1 and any(re.search(rf"(?:{_BRAND_HEADS})$", item.strip()) for item in items):
+                pos = quote.start("n")
+                for item in items:
+                    if 2 <= len(item.strip()) <= 12:
+                        lead = len(item) - len(item.lstrip())
+                        out.append(self._mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
+                    pos += len(item) + 1
+        for m in self.brand_head.finditer(text):
             begin = max(m.start(), self._walk_left(view, m.end() - 2, 12))
-            label = view.text[begin : m.end()]
+            label = text[begin : m.end()]
             if len(label) >= 4:
                 out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
+        for m in self.brand_of_city.finditer(text):
+            if m["n"] not in _BRAND_GENERIC and self._place_ends_at(view, m.start()) and not self._has_place(m["n"]):
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, m["n"], "pattern:brand-of-city", 12))
         return out
+
+    def _place_ends_at(self, view: SentenceView, end: int) -> bool:
+        return any(self._place_at(view, end - k, end) for k in range(2, min(end, 8) + 1))
 
     def accounts(self, view: SentenceView) -> list[Mention]:
         out = []
@@ -293,6 +317,8 @@ class NameRules:
         for m in self.quoted.finditer(text):
             name = m["n"]
             head = _ends_with(name, self.event_heads)
+            if head and len(head) == 1 and not self._ends_token(view, m.end("n"), self.event_heads):
+                head = None
             if head and not (len(head) == 1 and len(name) <= 2):
                 begin = self._prefix_start(view, m.start())
                 label = _clean(text[begin : m.end()])
@@ -305,9 +331,12 @@ class NameRules:
             name = _clean(text[begin : m.end("n") + 1])
             label = name if head in self.event_generic else _clean(text[begin : m.end()])
             out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
-        for token in view.tokens:
+        for i, token in enumerate(view.tokens):
             head = _head_of(token.text, self.event_heads)
             if head is None:
+                continue
+            following = view.tokens[i + 1].text if i + 1 < len(view.tokens) else ""
+            if len(head) == 1 and len(following) == 1 and not _is_punct(following) and following not in self.boundaries:
                 continue
             begin = self._walk_left(view, token.begin)
             if begin == token.begin and token.text == head:
@@ -352,22 +381,26 @@ class NameRules:
 
     def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         out = []
-        for token in view.tokens:
-            media_head = _head_of(token.text, self.media_heads)
-            org_head = _head_of(token.text, self.org_heads)
-            head = media_head or org_head
-            if head is None or len(head) == 1:
+        for match in self.org_head_re.finditer(view.text):
+            head = match.group(0)
+            if not self._head_ends_here(view, match.end()):
                 continue
-            begin = self._walk_left(view, token.begin, 20, digits_stop=True)
-            name = view.text[begin : token.end]
+            begin = self._walk_left(view, match.start(), 20, digits_stop=True)
+            name = view.text[begin : match.end()]
             if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
             if not (self._has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(_STRONG_PREFIX)):
                 continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
-            type_ = T.MEDIA_OUTLET if media_head else T.ORGANIZATION
-            out.append(self._mention(view, begin, token.end, type_, label, "pattern:organization", 12))
+            type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
+            out.append(self._mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
         return out
+
+    def _head_ends_here(self, view: SentenceView, end: int) -> bool:
+        """A head ends a word: at a token end, or where a title begins (协会|会长)."""
+        if any(t.end == end for t in view.tokens) or end == len(view.text):
+            return True
+        return view.text.startswith(self.titles, end)
 
     # --- people ------------------------------------------------------------------------------
 
@@ -412,6 +445,9 @@ def canonical_body(raw: str, places: PlaceContext) -> str:
         if full is None:
             return raw
         name = full + name[1:]
+    committee = re.fullmatch(r"(.+?(?:省|市|自治区|自治州|区|县))党委", name)
+    if committee:
+        return f"中共{committee.group(1)}委员会"
     if re.search(r"(?:省|市|区|县|自治区|自治州)委(?!员)", name):
         party = True
     return ("中共" + name) if party else name

@@ -80,7 +80,7 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
     approx = bool(match.group("pre") and match.group("pre") != "达") or bool(match.group("mid") or match.group("post") or match.group("post2"))
     chinese = not num[0].isdigit()
     if chinese:
-        if len(num) == 1 and num not in "十百千" and not approx:
+        if len(num) == 1 and num not in "十百千" and not approx and not (num == "两" and unit):
             return None
         if not unit and not mult:
             return None
@@ -91,7 +91,7 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
         return None
     if mult:
         value *= _MULTIPLIERS[mult]
-    if chinese and value < 10 and not approx:
+    if chinese and value < 10 and not approx and not (num == "两" and unit):
         return None
     surface = text[match.start("pre") if match.group("pre") and match.group("pre") != "达" else start:match.end()]
     return Quantity(value=value.normalize() if value == value.to_integral() else value, unit=unit, approximate=approx, surface=surface)
