@@ -153,7 +153,7 @@ class Extractor:
         if letter.addressee:
             type_ = _addressee_type(letter)
             addressee_key = entity_key(type_, letter.addressee)
-            if letter.is_reply or type_ is not T.PERSON:
+            if letter.is_reply:  # the contract: only a Reply has an addressee
                 rel(DOCUMENT, "addressee", addressee_key, letter.addressee_span, "letter:addressee")
         if letter.is_reply:
             proposal, span = _proposal_entity(doc_key, norm, letter, places)
