@@ -28,7 +28,7 @@ _PROPOSAL = re.compile(
     rf"(?:上)?第?(?P<num>\d{{1,7}})号(?P<kind>提案|建议)?"
 )
 _NUMBER_ONLY = re.compile(r"[(（]\s*(?:[\u3400-\u9fff]{0,12}?)第?(?P<num>\d{1,7})号\s*[)）]")
-_SESSION = re.compile(rf"第?(?P<s>[{_CN}\d]+届[{_CN}\d]+次会议)")
+_SESSION = re.compile(rf"第?(?P<a>[{_CN}\d]+届)(?:人大|政协|人民代表大会)?(?P<b>[{_CN}\d]+次会议)")
 _PROPOSAL_TITLE = re.compile(
     r"(?:提出|所提|提交)(?:的|了)?\s*[《“\"]?\s*(?P<title>关于[^《》\n]{2,80}?(?:的)?(?:建议|提案|意见))\s*[》”\"]?"
 )
@@ -69,7 +69,7 @@ def read_letter(text: str, level_words: frozenset[str] = frozenset()) -> LetterI
         addressee_role=addressee[2] if addressee else None,
         proposal_kind=kind if is_reply else None,
         proposal_number=proposal_number if is_reply else None,
-        proposal_session=session.group("s") if session else None,
+        proposal_session=session.group("a") + session.group("b") if session else None,
         proposal_body=_body(proposal) if proposal else None,
         proposal_title=ptitle.group("title") if ptitle and is_reply else None,
         proposal_title_span=Span(ptitle.start("title"), ptitle.end("title")) if ptitle and is_reply else None,
@@ -117,8 +117,10 @@ def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] |
 
 
 def _find_title(lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | None]:
-    for begin, end, line in lines[:3]:
-        if _ADDRESSEE.match(line) or line.endswith((":", "：")) or len(line) > 120:
+    for begin, end, line in lines[:4]:
+        if _ADDRESSEE.match(line) or line.endswith((":", "：")) or len(line) > 120 or len(line) < 4:
+            continue
+        if _ISSUER_TAIL.match(line) or _DOC_NUMBER.fullmatch(line) or line in ("同意公开", "主动公开", "依申请公开"):
             continue
         if re.fullmatch(r"[\d\s\-:：/.年月日()（）A-Za-z]+", line):
             continue
@@ -133,7 +135,7 @@ def _find_issuer(lines: list[tuple[int, int, str]], title: str | None, title_spa
         if _ISSUER_TAIL.match(line) and len(line) <= 40:
             return line, Span(begin, end)
     for begin, end, line in lines[:8]:
-        if _ISSUER_TAIL.match(line) and len(line) <= 30 and line != title:
+        if _ISSUER_TAIL.match(line) and len(line) <= 30:
             return line, Span(begin, end)
     if title and title_span:
         match = _TITLE_ISSUER.match(title)

@@ -54,6 +54,7 @@ class NameRules:
         self.is_word = is_word
         w = lexicon.word_set
         self.boundaries = w("name_boundaries") | w("function_words")
+        self.brand_boundaries = self.boundaries | w("brand_boundaries")
         self.units_of_measure = w("units")
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
@@ -283,7 +284,7 @@ class NameRules:
                         out.append(self._mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
                     pos += len(item) + 1
         for m in self.brand_head.finditer(text):
-            begin = max(m.start(), self._walk_left(view, m.end() - 2, 12))
+            begin = max(m.start(), self._walk_left(view, m.end() - 2, 12, self.brand_boundaries))
             label = text[begin : m.end()]
             if len(label) >= 4:
                 out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
@@ -462,9 +463,10 @@ def _ends_with(name: str, heads: tuple[str, ...]) -> str | None:
 
 
 def _head_of(token: str, heads: tuple[str, ...]) -> str | None:
-    """The head a token ends with; one-character heads only when they are the whole token."""
+    """The head a token ends with. A one-character head must be the whole token or follow a word
+    of two characters or more (文化|周, 旅游|节), never finish a two-character word (发展, 季节)."""
     head = _ends_with(token, heads)
-    if head is None or (len(head) == 1 and token != head):
+    if head is None or (len(head) == 1 and 1 < len(token) < 3):
         return None
     return head
 

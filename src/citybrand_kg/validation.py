@@ -53,6 +53,8 @@ def validate_graph(graph: Graph) -> ValidationReport:
         advanced=True,
         allow_warnings=True,
     )
+    if not isinstance(report_graph, Graph):  # pyshacl could not run the shapes at all
+        raise GraphError(f"the shapes could not be applied: {report_text}")
     return ValidationReport(conforms=bool(conforms), graph=report_graph, text=str(report_text))
 
 

@@ -1,0 +1,274 @@
+"""The embedded store: a pyoxigraph (RocksDB or in-memory) dataset of citybrand-kg graphs.
+
+Layout of the dataset
+---------------------
+* **TriG / N-Quads** files keep their named graphs as written (the pipeline writes one graph per
+  document, named by the document IRI); triples in their default graph stay in the default graph.
+* **Turtle / N-Triples** files carry no graph names, so they are split by document:
+
+  - a document (a subject typed ``nif:Context`` or carrying ``nif:isString``) and every node
+    whose IRI is ``{document}#…`` (its sentences and mentions) go to the graph named by the
+    document IRI;
+  - a ``cbo:Assertion`` goes to the graph of the document its ``prov:wasDerivedFrom`` sentence
+    belongs to;
+  - everything else (entities shared across documents, the direct relations, ontology terms)
+    goes to the default graph.
+
+  A Turtle file and the TriG file of the same build therefore answer the same union queries.
+
+Queries run with the **union of all graphs** (the default graph and every named graph) as their
+default graph, unless the query names its own dataset (``FROM`` / ``FROM NAMED``) or the caller
+passes ``default_graph`` / ``named_graphs`` (the SPARQL protocol's ``default-graph-uri`` /
+``named-graph-uri``).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from citybrand_kg.errors import GraphError, QueryError, StoreError
+
+logger = logging.getLogger(__name__)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NIF_CONTEXT = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Context"
+NIF_IS_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
+PROV_WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+}
+"""File extensions the store loads, and how they are parsed."""
+
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading one file added: its quads and the named graphs they went to."""
+
+    path: Path
+    quads: int
+    graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryFeatures:
+    """What a query asks for outside its patterns, found by a lexical scan."""
+
+    has_dataset: bool
+    has_service: bool
+
+
+def graph_format(path: Path) -> ox.RdfFormat:
+    """The parser for ``path``, by its extension; :class:`GraphError` for anything else."""
+    try:
+        return GRAPH_FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(GRAPH_FORMATS))
+        raise GraphError(f"{path}: unknown graph format {path.suffix!r}; use one of {known}.") from None
+
+
+class GraphStore:
+    """A pyoxigraph store plus the directory it lives in (``None`` when in memory)."""
+
+    def __init__(self, store: ox.Store, path: Path | None, *, read_only: bool = False) -> None:
+        self._store: ox.Store | None = store
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> GraphStore:
+        """Open (or create) a persistent store at ``path``, or an in-memory one."""
+        try:
+            store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}.") from exc
+        return cls(store, path)
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> GraphStore:
+        """Open a snapshot of the store at ``path``; other processes may keep writing to it."""
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store read-only: {exc}.") from exc
+        return cls(store, path, read_only=True)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store."""
+        if self._store is None:
+            raise StoreError(f"{self.path or 'in-memory store'}: the store is closed.")
+        return self._store
+
+    def close(self) -> None:
+        """Release the handle so another process can open the directory read-write."""
+        if self._store is not None and not self.read_only and self.path is not None:
+            self._store.flush()
+        self._store = None
+        gc.collect()
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def triple_count(self) -> int:
+        """Number of quads in the dataset (all graphs)."""
+        return len(self.oxigraph)
+
+    def named_graphs(self) -> list[str]:
+        """IRIs (or blank-node ids) of the named graphs, sorted."""
+        return sorted(graph.value for graph in self.oxigraph.named_graphs())
+
+    def load(self, path: Path) -> LoadReport:
+        """Load one graph file, keeping or deriving its named graphs (see the module docstring)."""
+        fmt = graph_format(path)
+        try:
+            if fmt.supports_datasets:
+                return self._load_dataset(path, fmt)
+            return self._load_split(path, fmt)
+        except SyntaxError as exc:
+            raise GraphError(f"{path}: cannot parse the {fmt.name} file: {exc}.") from exc
+        except OSError as exc:
+            raise GraphError(f"{path}: cannot read the graph file: {exc}.") from exc
+
+    def load_all(self, paths: Iterable[Path]) -> list[LoadReport]:
+        """Load several files in order; logs one line per file."""
+        reports = []
+        for path in paths:
+            report = self.load(path)
+            logger.info("loaded %s: %d quads into %d graphs", path, report.quads, len(report.graphs))
+            reports.append(report)
+        return reports
+
+    def _load_dataset(self, path: Path, fmt: ox.RdfFormat) -> LoadReport:
+        before, graphs_before = len(self.oxigraph), set(self.named_graphs())
+        self.oxigraph.bulk_load(path=str(path), format=fmt)
+        graphs = tuple(sorted(set(self.named_graphs()) - graphs_before))
+        return LoadReport(path=path, quads=len(self.oxigraph) - before, graphs=graphs)
+
+    def _load_split(self, path: Path, fmt: ox.RdfFormat) -> LoadReport:
+        triples = [quad.triple for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)]
+        quads = list(split_by_document(triples))
+        self.oxigraph.bulk_extend(quads)
+        return _report(path, quads)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None = None,
+    ) -> QueryResult:
+        """Run a query over the union default graph (see the module docstring)."""
+        kwargs = dataset_arguments(sparql, default_graph, named_graphs)
+        try:
+            return self.oxigraph.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL query: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the query failed while reading the store: {exc}.") from exc
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (the default graph of an update is the store's default graph)."""
+        try:
+            self.oxigraph.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL update: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}.") from exc
+
+
+def dataset_arguments(
+    sparql: str,
+    default_graph: Sequence[GraphName] | None,
+    named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``Store.query``: explicit graphs win, then the query's own FROM."""
+    if default_graph or named_graphs:
+        kwargs: dict[str, Any] = {}
+        if default_graph:
+            kwargs["default_graph"] = list(default_graph)
+        if named_graphs:
+            kwargs["named_graphs"] = list(named_graphs)
+        return kwargs
+    if scan_query(sparql).has_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def split_by_document(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
+    """Put each triple into its document's graph, or the default graph (module docstring)."""
+    triples = list(triples)
+    documents = _document_iris(triples)
+    assertions = _assertion_documents(triples, documents)
+    for triple in triples:
+        graph = _graph_of(triple.subject, documents, assertions)
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _document_iris(triples: Sequence[ox.Triple]) -> set[str]:
+    documents = set()
+    for triple in triples:
+        predicate = triple.predicate.value
+        is_context = predicate == RDF_TYPE and triple.object.value == NIF_CONTEXT
+        if (is_context or predicate == NIF_IS_STRING) and isinstance(triple.subject, ox.NamedNode):
+            documents.add(triple.subject.value)
+    return documents
+
+
+def _assertion_documents(triples: Sequence[ox.Triple], documents: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for triple in triples:
+        if triple.predicate.value != PROV_WAS_DERIVED_FROM or not isinstance(triple.object, ox.NamedNode):
+            continue
+        document = triple.object.value.split("#", 1)[0]
+        if document in documents:
+            found.setdefault(str(triple.subject), document)
+    return found
+
+
+def _graph_of(subject: Any, documents: set[str], assertions: dict[str, str]) -> GraphName:
+    if isinstance(subject, ox.NamedNode):
+        base = subject.value.split("#", 1)[0]
+        if base in documents:
+            return ox.NamedNode(base)
+    document = assertions.get(str(subject))
+    return ox.NamedNode(document) if document else ox.DefaultGraph()
+
+
+def _report(path: Path, quads: Sequence[ox.Quad]) -> LoadReport:
+    graphs = {quad.graph_name.value for quad in quads if not isinstance(quad.graph_name, ox.DefaultGraph)}
+    return LoadReport(path=path, quads=len(quads), graphs=tuple(sorted(graphs)))
+
+
+_IGNORED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_DATASET = re.compile(r"\bFROM\b", re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def scan_query(sparql: str) -> QueryFeatures:
+    """Find FROM and SERVICE keywords outside strings, IRIs and comments."""
+    code = _IGNORED.sub(" ", sparql)
+    return QueryFeatures(has_dataset=bool(_DATASET.search(code)), has_service=bool(_SERVICE.search(code)))
