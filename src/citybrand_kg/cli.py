@@ -6,10 +6,13 @@ input. Errors are one sentence on stderr; ``--debug`` shows the traceback as wel
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,33 +64,59 @@ def _say(text: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output folder.")
 @click.option("--base", help="Base IRI of resources (default: https://w3id.org/citybrand-kg/resource/).")
+@click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default="the CPU count", help="Worker processes.")
+@click.option("--no-cache", is_flag=True, help="Re-extract every document (default: reuse results of unchanged documents).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder (default: OUT/.cache).")
 @click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Refuse input files larger than this.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @_reports_errors
-def build(paths: tuple[Path, ...], out: Path, base: str | None, max_bytes: int, no_validate: bool) -> None:
+def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_cache: bool, cache_dir: Path | None, max_bytes: int, no_validate: bool) -> None:
     """Extract, map, validate and write OUT/graph.ttl, OUT/graph.trig and OUT/validation.ttl.
 
     PATHS are files or folders (.txt, .html, .docx); none means the bundled seed reply.
     """
-    from .pipeline import BuildSettings
-    from .pipeline import build as run_build
+    from .corpus import BuildSettings
+    from .corpus import build as run_build
 
-    result = run_build(list(paths), BuildSettings(out=out, base=base, max_bytes=max_bytes, validate=not no_validate))
+    settings = BuildSettings(out=out, base=base, max_bytes=max_bytes, validate=not no_validate, jobs=max(1, jobs), cache=not no_cache, cache_dir=cache_dir)
+    with _progress_bar() as progress:
+        result = run_build(list(paths), settings, progress=progress)
     for failure in result.failures:
         click.echo(f"citybrand-kg: {failure}", err=True)
     _say(_summary(result))
     if result.failures:
         sys.exit(EXIT_USAGE)
     if not result.conforms:
-        click.echo(f"citybrand-kg: {result.outputs['graph']}: the graph does not conform to the shapes ({result.violations} violations, see {result.outputs['validation']}).", err=True)
+        click.echo(f"citybrand-kg: {result.outputs['graph']}: the graph does not conform to the shapes ({len(result.nonconforming)} documents, see {result.outputs['validation']}).", err=True)
         sys.exit(EXIT_FAILED)
 
 
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar with documents per second on a terminal; nothing with --quiet or when piped."""
+    if click.get_current_context().find_root().obj.get("quiet") or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("building", total=None, rate="-")
+        started = time.monotonic()
+
+        def update(done: int, total: int, _source: str) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        yield update
+
+
 def _summary(result: Any) -> str:
-    lines = [f"documents: {len(result.documents)}  failures: {len(result.failures)}  triples: {result.triples}  relations: {result.relation_count}"]
-    counts = result.entity_counts()
-    lines.append("entities: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    lines.append(f"conforms: {'yes' if result.conforms else 'no'}")
+    from .corpus import summary_rows
+
+    rows = list(summary_rows(result))
+    width = max(len(name) for name, _value in rows)
+    lines = [f"{name:<{width}}  {value}" for name, value in rows]
     lines += [f"wrote {path}" for path in result.outputs.values()]
     return "\n".join(lines)
 

@@ -326,74 +326,66 @@ def read_documents(paths: Iterable[Path], *, max_bytes: int) -> ReadResult:
     return result
 
 
-# --- building -------------------------------------------------------------------------------------
+# --- one document, end to end -------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BuildSettings:
-    out: Path = Path("out")
-    base: str | None = None
-    max_bytes: int = 20 * 1024 * 1024
-    validate: bool = True
+class DocumentResult:
+    """What a worker sends back for one file: its graph as sorted N-Triples lines and a summary."""
 
-
-@dataclass
-class BuildResult:
-    documents: list[Extraction] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    path: str
+    source: str
+    key: str
+    doc_iri: str | None = None
+    ntriples: str = ""
+    entities: tuple[tuple[str, str], ...] = ()  # (entity IRI, class)
+    relations: int = 0
     conforms: bool = True
-    violations: int = 0
-    triples: int = 0
-    outputs: dict[str, Path] = field(default_factory=dict)
-
-    def entity_counts(self) -> dict[str, int]:
-        keys: dict[str, str] = {}
-        for extraction in self.documents:
-            for entity in extraction.entities:
-                keys[entity.key] = entity.type.value
-        counts: dict[str, int] = {}
-        for type_name in keys.values():
-            counts[type_name] = counts.get(type_name, 0) + 1
-        return dict(sorted(counts.items()))
-
-    @property
-    def relation_count(self) -> int:
-        return len({(r.subject if r.subject != DOCUMENT else e.doc_key, r.predicate, r.object) for e in self.documents for r in e.relations})
+    report: str = ""  # N-Triples of the SHACL report when the graph does not conform
+    error: str | None = None
+    cached: bool = False
 
 
-def default_inputs() -> list[Path]:
-    from .namespaces import data_dir
-
-    return sorted((data_dir() / "seed").glob("*.txt"))
-
-
-def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | None = None) -> BuildResult:
-    """Read, extract, map, validate and write ``graph.ttl``, ``graph.trig`` and ``validation.ttl``."""
+def process_document(path: Path, key: str, extractor: Extractor, *, base: str | None = None, max_bytes: int = 20 * 1024 * 1024, validate: bool = True) -> DocumentResult:
+    """Read, extract, map to RDF and validate one file; a file that cannot be read is a result too."""
     from . import rdf
-    from .atomic import write_bytes
     from .namespaces import CBR
-    from .validation import validate_graph
 
-    read = read_documents(paths or default_inputs(), max_bytes=settings.max_bytes)
-    result = BuildResult(failures=list(read.failures))
-    extractor = extractor or Extractor()
-    base = settings.base or str(CBR)
-    named = []
-    for document in read.documents:
-        extraction = extractor.extract(document)
-        result.documents.append(extraction)
-        named.append((rdf.document_iri(extraction, base), rdf.extraction_graph(extraction, base)))
-    named.sort(key=lambda pair: str(pair[0]))
-    merged = rdf.merged_graph(graph for _name, graph in named)
-    result.triples = len(merged)
-    outputs = {"graph": settings.out / "graph.ttl", "dataset": settings.out / "graph.trig", "validation": settings.out / "validation.ttl"}
-    if settings.validate:
-        report = validate_graph(merged)
-        result.conforms, result.violations = report.conforms, report.violations
-        write_bytes(outputs["validation"], report.graph.serialize(format="turtle").encode("utf-8"))
-    write_bytes(outputs["dataset"], rdf.dataset_of(named).serialize(format="trig").encode("utf-8"))
-    write_bytes(outputs["graph"], merged.serialize(format="turtle").encode("utf-8"))
-    result.outputs = outputs
-    return result
+    try:
+        document = read_document(path, max_bytes=max_bytes)
+    except InputError as exc:
+        return DocumentResult(path=str(path), source=path.name, key=key, error=str(exc))
+    extraction = extractor.extract(document)
+    prefix = base or str(CBR)
+    graph = rdf.extraction_graph(extraction, prefix)
+    conforms, report = True, ""
+    if validate:
+        from .validation import validate_graph
+
+        verdict = validate_graph(graph)
+        conforms = verdict.conforms
+        report = "" if conforms else verdict.graph.serialize(format="nt")
+    lines = sorted(set(graph.serialize(format="nt").splitlines(keepends=True)) - {"\n"})
+    keys = {e.key: e.type.value for e in extraction.entities}
+    return DocumentResult(
+        path=str(path),
+        source=document.source,
+        key=key,
+        doc_iri=str(rdf.document_iri(extraction, prefix)),
+        ntriples="".join(lines),
+        entities=tuple(sorted((prefix + k, t) for k, t in keys.items())),
+        relations=len({(r.subject, r.predicate, r.object) for r in extraction.relations}),
+        conforms=conforms,
+        report=report,
+    )
 
 
-__all__ = ["Extractor", "BuildSettings", "BuildResult", "build", "document_key", "read_documents", "input_files", "CitybrandError"]
+def __getattr__(name: str) -> object:
+    """``BuildSettings``, ``BuildResult`` and ``build`` live in :mod:`citybrand_kg.corpus`."""
+    if name in ("BuildSettings", "BuildResult", "build"):
+        from . import corpus
+
+        return getattr(corpus, name)
+    raise AttributeError(name)
+
+
+__all__ = ["Extractor", "DocumentResult", "process_document", "document_key", "read_documents", "input_files", "CitybrandError"]

@@ -1,0 +1,280 @@
+"""Batch builds: files and folders → per-document results (in parallel, cached) → outputs.
+
+``build(paths, settings)`` lists the inputs, processes each document with
+:func:`citybrand_kg.pipeline.process_document` in ``settings.jobs`` worker processes, reuses the
+cached result of any document whose bytes, tool version and data files are unchanged, and streams
+the results, in input order, into three files written atomically at the end:
+
+- ``graph.trig``: one named graph per document (named by the document IRI);
+- ``graph.ttl``: the merged graph, shared triples written once (pretty Turtle up to
+  ``PRETTY_LIMIT`` triples, N-Triples lines, which are Turtle too, above it);
+- ``validation.ttl``: the SHACL report of every document graph that does not conform.
+
+The parent process keeps no graph in memory: only a digest per distinct triple and the entity
+keys for the summary. An interrupted build leaves the previous outputs and a consistent cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO
+
+from . import __version__
+from .atomic import replacing, write_text
+from .pipeline import DocumentResult, Extractor, input_files, process_document
+
+log = logging.getLogger(__name__)
+PRETTY_LIMIT = 200_000
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    out: Path = Path("out")
+    base: str | None = None
+    max_bytes: int = 20 * 1024 * 1024
+    validate: bool = True
+    jobs: int = 1
+    cache: bool = True
+    cache_dir: Path | None = None
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir or self.out / ".cache"
+
+
+@dataclass
+class BuildResult:
+    documents: int = 0
+    extracted: int = 0
+    cached: int = 0
+    failures: list[str] = field(default_factory=list)
+    nonconforming: list[str] = field(default_factory=list)
+    triples: int = 0
+    relations: int = 0
+    entities: dict[str, str] = field(default_factory=dict)  # key → class
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.nonconforming
+
+    @property
+    def violations(self) -> int:
+        return len(self.nonconforming)
+
+    @property
+    def relation_count(self) -> int:
+        return self.relations
+
+    def entity_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for type_name in self.entities.values():
+            counts[type_name] = counts.get(type_name, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def default_inputs() -> list[Path]:
+    from .namespaces import data_dir
+
+    return sorted((data_dir() / "seed").glob("*.txt"))
+
+
+def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build the graph of ``paths`` (the bundled seed when empty) into ``settings.out``."""
+    files, failures = input_files(paths or default_inputs())
+    result = BuildResult(failures=failures)
+    outputs = {"graph": settings.out / "graph.ttl", "dataset": settings.out / "graph.trig", "validation": settings.out / "validation.ttl"}
+    settings.out.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
+    os.close(handle)
+    merged_tmp = Path(name)
+    try:
+        with replacing(outputs["dataset"]) as dataset_tmp:
+            with dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
+                reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress)
+        _write_merged(merged_tmp, outputs["graph"], result.triples)
+    finally:
+        merged_tmp.unlink(missing_ok=True)
+    _write_report(outputs["validation"], reports, settings.validate)
+    result.outputs = outputs
+    return result
+
+
+def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None) -> list[str]:
+    seen: set[bytes] = set()
+    reports: list[str] = []
+    for done, item in enumerate(results, start=1):
+        if progress is not None:
+            progress(done, total, item.source)
+        if item.error is not None:
+            result.failures.append(item.error)
+            continue
+        result.documents += 1
+        result.cached += item.cached
+        result.extracted += not item.cached
+        result.relations += item.relations
+        result.entities.update(dict(item.entities))
+        if not item.conforms:
+            result.nonconforming.append(item.path)
+            reports.append(item.report)
+        dataset.write(f"<{item.doc_iri}> {{\n{item.ntriples}}}\n")
+        for line in item.ntriples.splitlines(keepends=True):
+            digest = hashlib.blake2b(line.encode("utf-8"), digest_size=10).digest()
+            if digest not in seen:
+                seen.add(digest)
+                merged.write(line)
+    result.triples = len(seen)
+    return reports
+
+
+def _write_merged(ntriples: Path, target: Path, triples: int) -> None:
+    """Pretty Turtle for graphs up to PRETTY_LIMIT triples; the N-Triples lines (valid Turtle) above."""
+    if triples <= PRETTY_LIMIT:
+        from rdflib import Graph
+
+        from .namespaces import bind_prefixes
+
+        graph = bind_prefixes(Graph())
+        graph.parse(ntriples, format="nt")
+        write_text(target, graph.serialize(format="turtle"))
+    else:
+        with replacing(target) as temporary:
+            os.replace(ntriples, temporary)
+
+
+def _write_report(target: Path, reports: list[str], validated: bool) -> None:
+    from rdflib import BNode, Graph, Literal
+    from rdflib.namespace import RDF, SH
+
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not reports)))
+    for text in reports:
+        part = Graph().parse(data=text, format="nt")
+        for node in part.subjects(SH.result, None):
+            for result in part.objects(node, SH.result):
+                graph.add((report, SH.result, result))
+        for triple in part:
+            if triple[1] not in (SH.conforms, SH.result) and triple[2] != SH.ValidationReport:
+                graph.add(triple)
+    if not validated:
+        graph.add((report, RDF.type, SH.ValidationReport))
+    write_text(target, graph.serialize(format="turtle"))
+
+
+# --- per-document work, cached and in parallel --------------------------------------------------
+
+def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
+    keyed = [(path, _cache_key(path, settings)) for path in files]
+    pending = [(path, key) for path, key in keyed if _cached(settings, key) is None]
+    fresh: dict[str, DocumentResult] = {}
+    work = _process_serially(pending, settings, extractor) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings)
+    iterator = iter(work)
+    for path, key in keyed:
+        hit = _cached(settings, key)
+        if hit is not None:
+            yield hit
+            continue
+        while key not in fresh:
+            item = next(iterator)
+            fresh[item.key] = item
+            _store(settings, item)
+        yield fresh.pop(key)
+
+
+def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
+    extractor = extractor or Extractor()
+    for path, key in pending:
+        yield process_document(path, key, extractor, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+
+
+_WORKER: Extractor | None = None
+
+
+def _init_worker() -> None:
+    global _WORKER
+    _WORKER = Extractor()
+
+
+def _work(item: tuple[Path, str], settings: BuildSettings) -> DocumentResult:
+    assert _WORKER is not None
+    return process_document(item[0], item[1], _WORKER, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+
+
+def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings) -> Iterator[DocumentResult]:
+    with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker) as pool:
+        try:
+            yield from pool.map(functools.partial(_work, settings=settings), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def data_fingerprint() -> str:
+    """Digest of everything that changes results besides the code: gazetteers, patterns, shapes, ontology."""
+    from .namespaces import data_dir, ontology_path, shapes_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    roots = [data_dir() / "gazetteers", data_dir() / "patterns", shapes_dir()]
+    for path in sorted(p for root in roots for p in root.rglob("*") if p.is_file()) + [ontology_path()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(path: Path, settings: BuildSettings) -> str:
+    digest = hashlib.sha256(data_fingerprint().encode())
+    digest.update(f"{settings.base}|{settings.validate}|{settings.max_bytes}|{path.name}".encode())
+    try:
+        digest.update(path.read_bytes())
+    except OSError:
+        digest.update(str(path).encode())
+    return digest.hexdigest()
+
+
+def _cache_file(settings: BuildSettings, key: str) -> Path:
+    return settings.cache_path / key[:2] / f"{key}.json"
+
+
+def _cached(settings: BuildSettings, key: str) -> DocumentResult | None:
+    if not settings.cache:
+        return None
+    path = _cache_file(settings, key)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    data["entities"] = tuple(tuple(pair) for pair in data["entities"])
+    return DocumentResult(**{**data, "cached": True})
+
+
+def _store(settings: BuildSettings, item: DocumentResult) -> None:
+    if settings.cache and item.error is None:
+        write_text(_cache_file(settings, item.key), json.dumps({**asdict(item), "cached": False}, ensure_ascii=False))
+
+
+def summary_rows(result: BuildResult) -> Iterable[tuple[str, str]]:
+    yield ("documents", f"{result.documents} ({result.extracted} extracted, {result.cached} from cache)")
+    yield ("failures", str(len(result.failures)))
+    for name, count in result.entity_counts().items():
+        yield (f"entities: {name}", str(count))
+    yield ("relations", str(result.relations))
+    yield ("triples", str(result.triples))
+    yield ("conforms", "yes" if result.conforms else f"no ({len(result.nonconforming)} documents)")

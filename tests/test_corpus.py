@@ -1,0 +1,91 @@
+"""Batch builds: parallel workers, the cache, bad files among many good ones, interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from citybrand_kg.corpus import BuildSettings, build
+
+TEMPLATE = "关于对市政协第{n}号提案的答复\n委员{n}：\n您提出的建议收悉。我市与新华社合作，在法国举办“城市之光{n}”文化周，吸引{m}余人参加。\n中共宁波市委宣传部\n"
+
+
+def make_corpus(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"reply_{n:04d}.txt").write_text(TEMPLATE.format(n=n, m=100 + n), encoding="utf-8")
+    return folder
+
+
+def test_rebuild_reextracts_nothing(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 6)
+    settings = BuildSettings(out=tmp_path / "out", validate=False)
+    first = build([corpus], settings, extractor)
+    assert (first.extracted, first.cached) == (6, 0)
+    graph = (tmp_path / "out" / "graph.ttl").read_bytes()
+    second = build([corpus], settings, extractor)
+    assert (second.extracted, second.cached) == (0, 6)
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == graph
+    (corpus / "reply_0002.txt").write_text(TEMPLATE.format(n=2, m=999), encoding="utf-8")
+    third = build([corpus], settings, extractor)
+    assert (third.extracted, third.cached) == (1, 5)
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 12)
+    serial = build([corpus], BuildSettings(out=tmp_path / "one", validate=False, cache=False, jobs=1), extractor)
+    parallel = build([corpus], BuildSettings(out=tmp_path / "two", validate=False, cache=False, jobs=2))
+    for name in ("graph", "dataset"):
+        assert serial.outputs[name].read_bytes() == parallel.outputs[name].read_bytes()
+    assert serial.entity_counts() == parallel.entity_counts()
+    assert parallel.documents == 12
+
+
+def test_one_entity_across_documents(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 3)
+    result = build([corpus], BuildSettings(out=tmp_path / "out", validate=False), extractor)
+    xinhua = [key for key, cls in result.entities.items() if cls == "MediaOutlet"]
+    assert len(xinhua) == 1
+    dataset = (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
+    assert dataset.count(" {\n") == 3 and dataset.count(xinhua[0]) >= 3
+
+
+def test_one_bad_file_among_a_thousand(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 1000)
+    (corpus / "broken.txt").write_bytes(b"\x00\xff\x00binary" * 50)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "citybrand_kg", "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-validate"], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 2
+    errors = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and "broken.txt" in errors[0] and "binary" in errors[0]
+    assert "1000 (1000 extracted" in done.stdout
+    assert (out / "graph.trig").read_text(encoding="utf-8").count(" {\n") == 1000
+
+
+def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", 400)
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "graph.ttl").write_text("# previous build\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "citybrand_kg", "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    cache = out / ".cache"
+    while time.monotonic() < deadline and not (cache.exists() and len(list(cache.rglob("*.json"))) >= 20):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "# previous build\n"
+    assert not [p for p in out.iterdir() if p.name.startswith(".graph")]
+    entries = list(cache.rglob("*.json"))
+    assert entries
+    for entry in entries:
+        assert json.loads(entry.read_text(encoding="utf-8"))["ntriples"]
