@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gazetteers import Lexicon
 from .model import EntityType, Mention, Span
@@ -73,7 +73,40 @@ def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places
     found += rules.persons(view)
     found += rules.local_places(view, places)
     found += quantity_mentions(view, rules)
+    found = [strip_qualifiers(m, view, lexicon) for m in found]
     return [m for m in found if m.label and not rules.is_generic(m)]
+
+
+_QUALIFIED = (T.EVENT, T.ORGANIZATION, T.GOVERNMENT_BODY, T.BRAND_LABEL, T.CREATIVE_WORK)
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年?(?=\D)")
+
+
+def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> Mention:
+    """A name found by a pattern loses what only qualifies it.
+
+    - a leading year is the event's date, not its name (2019国际海岸生活节 → 国际海岸生活节);
+    - a leading foreign country (意大利托斯卡纳大区博物馆, 法国戛纳电视节) or, for a brand label,
+      the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
+      after it and the relations stage links the two.
+    """
+    if mention.source in ("gazetteer", "letter", "quantity") or mention.type not in _QUALIFIED:
+        return mention
+    label = mention.label
+    if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
+        label = label[year.end() :]
+    begin = mention.span.begin - view.offset
+    for match in lexicon.index.find(view.text[begin : mention.span.end - view.offset]):
+        if match.begin != 0 or mention.span.end - view.offset - (begin + match.end) < 2:
+            continue
+        entry = lexicon.entries[match.ids[0]]
+        foreign_country = entry.type is T.COUNTRY and entry.country != "CN" and entry.id != "country:CN"
+        own_place = mention.type is T.BRAND_LABEL and entry.type in (T.CITY, T.REGION)
+        if (foreign_country and mention.type is not T.BRAND_LABEL) or own_place:
+            surface = view.original[begin : begin + match.end]
+            cut = begin + match.end
+            label = label[len(surface) :] if label.startswith(surface) else label
+            return replace(mention, span=Span(view.offset + cut, mention.span.end), surface=view.original[cut : mention.span.end - view.offset], label=label)
+    return replace(mention, label=label) if label != mention.label else mention
 
 
 def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
@@ -89,7 +122,7 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
     for match in lexicon.index.find(view.text):
         entry = lexicon.entries[match.ids[0]]
         if entry.type in _PLACE_TYPES:
-            if match.end - match.begin == 2 and match.begin not in starts:
+            if match.end - match.begin <= 3 and match.begin not in starts:
                 continue
             if any(b < match.begin and match.end < e for b, e in enclosed):
                 continue

@@ -89,7 +89,6 @@ class NameRules:
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
         self.brand_quote = re.compile(rf"“(?P<n>[^“”\n]{{2,24}})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
-        self.brand_of_city = re.compile(rf"(?P<n>[{HAN}]{{2,4}})品牌")
         self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
         event_alt = "|".join(map(re.escape, self.event_heads))
         self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
@@ -288,9 +287,13 @@ class NameRules:
             label = text[begin : m.end()]
             if len(label) >= 4:
                 out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
-        for m in self.brand_of_city.finditer(text):
-            if m["n"] not in _BRAND_GENERIC and self._place_ends_at(view, m.start()) and not self._has_place(m["n"]):
-                out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, m["n"], "pattern:brand-of-city", 12))
+        for cue in re.finditer("品牌", text):
+            for size in (2, 3, 4):
+                begin = cue.start() - size
+                name = text[max(begin, 0) : cue.start()]
+                if begin >= 0 and re.fullmatch(rf"[{HAN}]+", name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
+                    out.append(self._mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
+                    break
         return out
 
     def _place_ends_at(self, view: SentenceView, end: int) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import letter as letter_stage
 from .documents import SUPPORTED_SUFFIXES, normalized, read_document
-from .entities import clean_label, entity_key, link_mention, merge_entities, quantity_entity, resolved
+from .entities import clean_label, entity_key, gazetteer_entity, link_mention, merge_entities, quantity_entity, resolved
 from .errors import CitybrandError, InputError
 from .gazetteers import Lexicon, load_lexicon
 from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
@@ -61,12 +61,16 @@ class Extractor:
         doc_key = document_key(text)
         sentences = split_sentences(text)
         letter = letter_stage.read_letter(norm)
-        places, city_entry = document_places(norm, letter, self.lexicon)
-        mentions = sorted(self._mentions(text, norm, sentences, letter, places), key=lambda m: (m.span.begin, m.span.end))
+        tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end]) for s in sentences}
+        starts = frozenset(s.span.begin + t.begin for s in sentences for t in tokens[s.index])
+        places, city_entry = document_places(norm, letter, self.lexicon, starts)
+        mentions = sorted(self._mentions(text, norm, sentences, tokens, letter, places), key=lambda m: (m.span.begin, m.span.end))
         entities, resolved_mentions, quantity_keys = self._entities(doc_key, mentions)
         facts = self._facts(norm, letter, places, city_entry, entities, resolved_mentions)
         relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
         letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
+        if city_entry is not None and any(r.object == facts.city for r in relations):
+            letter_entities.append(gazetteer_entity(city_entry))
         entities = merge_entities([*entities, *letter_entities])
         return Extraction(
             document=document,
@@ -80,12 +84,12 @@ class Extractor:
 
     # --- stages -------------------------------------------------------------------------
 
-    def _mentions(self, text: str, norm: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
+    def _mentions(self, text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
         letter_mentions = _letter_mentions(text, sentences, letter, places)
         found: list[Mention] = []
         for sentence in sentences:
             b, e = sentence.span.begin, sentence.span.end
-            view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=self.tokens(norm[b:e]))
+            view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=tokens[sentence.index])
             candidates = find_mentions(view, self.lexicon, self.rules, places)
             candidates += [m for m in letter_mentions if m.sentence == sentence.index]
             found += resolve_mentions(candidates)

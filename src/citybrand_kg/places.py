@@ -18,9 +18,13 @@ T = EntityType
 _NOT_LOCAL = ("地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "湾区", "辖区", "县区", "合作区", "示范区", "保护区", "试验区", "功能区")
 
 
-def document_places(text: str, letter: LetterInfo, lexicon: Lexicon) -> tuple[PlaceContext, GazetteerEntry | None]:
-    """The document's :class:`PlaceContext` and the gazetteer row of its city or province."""
-    main = _main_place(text, letter, lexicon)
+def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: frozenset[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:
+    """The document's :class:`PlaceContext` and the gazetteer row of its city or province.
+
+    ``word_starts`` are the offsets where the tokenizer starts a word; a short place name that
+    does not start a word (海城 in 滨海城市) is not counted.
+    """
+    main = _main_place(text, letter, lexicon, word_starts)
     levels: dict[str, str] = {}
     if main is not None:
         if main.type is T.CITY and main.label.endswith("市"):
@@ -34,7 +38,7 @@ def document_places(text: str, letter: LetterInfo, lexicon: Lexicon) -> tuple[Pl
     return PlaceContext(levels=levels, city=main.label if main else None), main
 
 
-def _main_place(text: str, letter: LetterInfo, lexicon: Lexicon) -> GazetteerEntry | None:
+def _main_place(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: frozenset[int] | None) -> GazetteerEntry | None:
     for source in (letter.issuer, letter.proposal_body, letter.title):
         entry = _first_chinese_place(source or "", lexicon)
         if entry is not None:
@@ -43,6 +47,8 @@ def _main_place(text: str, letter: LetterInfo, lexicon: Lexicon) -> GazetteerEnt
     first: dict[str, int] = {}
     for match in lexicon.index.find(text):
         entry = lexicon.entries[match.ids[0]]
+        if word_starts is not None and match.end - match.begin <= 3 and match.begin not in word_starts:
+            continue
         if _chinese_place(entry):
             counts[entry.id] += 1
             first.setdefault(entry.id, match.begin)

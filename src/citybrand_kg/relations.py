@@ -97,7 +97,7 @@ def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> lis
     for m in inside:
         if m.type is T.COUNTRY:
             current = m
-        elif m.type is T.MEDIA_OUTLET and current is not None and previous is not None:
+        elif m.type in _ACTORS and current is not None and previous is not None:
             gap = text[previous.end : m.begin]
             if (previous is current and gap in ("", "《")) or (previous.type is T.MEDIA_OUTLET and re.fullmatch(r"》?[、和及]?《?", gap)):
                 out.append(_rel(m.key, "country", current.key, index, "country:place-before-outlet"))
@@ -111,6 +111,15 @@ def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> lis
 
 
 def _location(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
+    out = [
+        _rel(event.key, "location", place.key, index, "location:place-before-name")
+        for place, event in zip(inside, inside[1:])
+        if place.type is T.COUNTRY and event.type in (T.EVENT, T.CREATIVE_WORK) and place.end == event.begin
+    ]
+    return out + _cued_locations(text, index, inside, skip)
+
+
+def _cued_locations(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
     targets = _place_list_after_cue(text, inside)
     if not targets:
         return []
