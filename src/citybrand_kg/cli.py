@@ -188,3 +188,79 @@ def evaluate_command(graph: Path, gold_path: Path, fmt: str) -> None:
     from .evaluation import evaluate_files, render_scores
 
     click.echo(render_scores(evaluate_files(graph, gold_path), fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "neo4j", "csv"]), help="Target format.")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), help="Output file (a folder for neo4j and csv); default: next to GRAPH.")
+@click.option("--context-url", help="JSON-LD: reference this published @context instead of inlining it.")
+@_reports_errors
+def export(graph: Path, fmt: str, out: Path | None, context_url: str | None) -> None:
+    """Write GRAPH as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, Neo4j import files or CSV tables."""
+    from .export import SUFFIXES, export_graph
+
+    target = out or (graph.with_name(f"{graph.stem}-{fmt}") if fmt in ("neo4j", "csv") else graph.with_suffix(SUFFIXES[fmt]))
+    if target.resolve() == graph.resolve():
+        target = graph.with_name(f"{graph.stem}.export{SUFFIXES.get(fmt, '')}")
+    for path in export_graph(_existing(graph), fmt, target, context_url=context_url):
+        _say(f"wrote {path}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL (Oxigraph: http://host:7878/store).")
+@click.option("--query-endpoint", help="SPARQL query URL for the final count check (guessed from --endpoint when left out).")
+@click.option("--auth-header", help="An Authorization header value, e.g. 'Bearer TOKEN' or 'Basic …'.")
+@click.option("--batch-triples", type=int, default=50_000, show_default=True, help="Largest request body, in triples.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries with exponential backoff on connection errors and 5xx.")
+@_reports_errors
+def load(graph: Path, endpoint: str, query_endpoint: str | None, auth_header: str | None, batch_triples: int, retries: int) -> None:
+    """Push GRAPH into a SPARQL 1.1 Graph Store, one named graph per document (re-loading replaces them)."""
+    from .loading import load_graph
+
+    report = load_graph(_existing(graph), endpoint, query_endpoint=query_endpoint, auth_header=auth_header, batch_triples=batch_triples, retries=retries)
+    _say(f"{len(report.graphs)} graphs, {report.triples_sent} triples sent; the store now holds {report.remote_triples} of the {report.local_triples} local triples.")
+    if not report.ok:
+        click.echo(f"citybrand-kg: {endpoint}: the count check failed (local {report.local_triples}, remote {report.remote_triples}).", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per ranking.")
+@_reports_errors
+def analyze(graph: Path, fmt: str, top: int) -> None:
+    """Centralities, communities, top media partners, countries reached and events per brand label."""
+    from .network import analyze as run_analysis
+    from .network import format_report
+    from .validation import read_graph
+
+    click.echo(format_report(run_analysis(read_graph(graph), top=top), fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--output", "-o", "out", required=True, type=click.Path(path_type=Path), help="FILE.html (interactive, offline), FILE.svg or FILE.png.")
+@click.option("--scope", type=click.Choice(["network", "entities"]), default="network", show_default=True, help="The actor–event network, or every entity but figures.")
+@_reports_errors
+def viz(graph: Path, out: Path, scope: str) -> None:
+    """Draw GRAPH as a standalone HTML network view, an SVG or a PNG, coloured by class, labelled in Chinese."""
+    from . import pictures
+    from .errors import UsageError
+    from .validation import read_graph
+
+    renderers = {".html": pictures.render_html, ".htm": pictures.render_html, ".svg": pictures.render_svg, ".png": pictures.render_png}
+    renderer = renderers.get(out.suffix.lower())
+    if renderer is None:
+        raise UsageError(f"{out}: the picture must end in .html, .svg or .png.")
+    _say(f"wrote {renderer(read_graph(graph), out, scope=scope)}")
+
+
+def _existing(path: Path) -> Path:
+    from .errors import GraphError
+
+    if not path.exists():
+        raise GraphError(f"{path}: no such graph file.")
+    return path

@@ -38,15 +38,14 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.trig import TrigSerializer
 
 from citybrand_kg.atomic import replacing, write_text
 from citybrand_kg.errors import UsageError
 from citybrand_kg.jsonld import to_jsonld
-from citybrand_kg.named_graphs import DocumentGraph, document_graphs, read_dataset
-from citybrand_kg.namespaces import bind_prefixes
+from citybrand_kg.named_graphs import DocumentGraph, document_graphs, read_dataset, union_graph
 from citybrand_kg.neo4j import write_neo4j
 from citybrand_kg.tables import ATTRIBUTE_COLUMNS, EntityRow, entity_rows, relation_rows
+from citybrand_kg.turtle import trig_text, turtle_text
 
 logger = logging.getLogger(__name__)
 
@@ -63,30 +62,26 @@ def export_graph(
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     out = Path(out_path)
-    parts = document_graphs(read_dataset(source))
-    merged = _merge(parts)
-    logger.info("exporting %d triples in %d graphs as %s to %s", len(merged), len(parts), fmt, out)
+    data = source if isinstance(source, Graph) else read_dataset(source)
+    if fmt in ("nquads", "trig"):
+        parts = document_graphs(data)
+        logger.info("exporting %d document graphs as %s to %s", len(parts), fmt, out)
+        text = _nquads(parts) if fmt == "nquads" else trig_text((p.name, p.graph) for p in parts)
+        return [write_text(out, text)]
+    merged = union_graph(data)
+    logger.info("exporting %d triples as %s to %s", len(merged), fmt, out)
     if fmt == "neo4j":
         return write_neo4j(merged, out)
     if fmt == "csv":
         return _write_csv(merged, out)
     if fmt == "graphml":
         return [_write_graphml(merged, out)]
-    text = {
-        "turtle": lambda: merged.serialize(format="turtle"),
+    writers = {
+        "turtle": lambda: turtle_text(merged),
         "ntriples": lambda: _ntriples(merged),
-        "nquads": lambda: _nquads(parts),
-        "trig": lambda: _trig(parts),
         "jsonld": lambda: _json(to_jsonld(merged, context_url=context_url)),
-    }[fmt]()
-    return [write_text(out, text)]
-
-
-def _merge(parts: list[DocumentGraph]) -> Graph:
-    merged = bind_prefixes(Graph())
-    for part in parts:
-        merged += part.graph
-    return merged
+    }
+    return [write_text(out, writers[fmt]())]
 
 
 def _ntriples(graph: Graph) -> str:
@@ -103,26 +98,6 @@ def _nquads(parts: list[DocumentGraph]) -> str:
         else:
             out += [f"{line[:-1].rstrip()} {part.name.n3()} .\n" for line in lines]
     return "".join(out)
-
-
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer with the default graph first and named graphs sorted by name."""
-
-    def __init__(self, store: Dataset):
-        super().__init__(store)
-        default = store.default_graph.identifier
-        self.contexts.sort(key=lambda g: (g.identifier != default, str(g.identifier)))
-
-
-def _trig(parts: list[DocumentGraph]) -> str:
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for part in parts:
-        target = dataset.default_graph if part.name is None else dataset.graph(part.name)
-        target += part.graph
-    buffer = io.BytesIO()
-    _SortedTrigSerializer(dataset).serialize(buffer, encoding="utf-8")
-    return buffer.getvalue().decode("utf-8")
 
 
 def _json(document: object) -> str:

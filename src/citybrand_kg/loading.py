@@ -46,7 +46,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
 
 from citybrand_kg.errors import StoreError, UsageError
-from citybrand_kg.named_graphs import DocumentGraph, document_graphs, read_dataset
+from citybrand_kg.named_graphs import DocumentGraph, document_graphs
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def load_graph(
     if batch_triples < 1:
         raise UsageError(f"batch size must be at least 1 triple, not {batch_triples}.")
     query_url = query_endpoint or derive_query_endpoint(endpoint)
-    parts = document_graphs(read_dataset(source))
+    parts = document_graphs(source)
     headers = dict([parse_auth_header(auth_header)]) if auth_header else {}
     sender = _Sender(endpoint, headers, retries, backoff)
     with client or httpx.Client(timeout=timeout, auth=auth) as http:

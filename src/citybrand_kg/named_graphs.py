@@ -1,10 +1,12 @@
 """Graph files → one named graph per source document.
 
-Public functions::
+Public functions (``source`` is a graph file path, an rdflib ``Graph`` or a ``Dataset``)::
 
-    read_dataset(source: str | Path | Graph | Dataset) -> Dataset
-    document_graphs(dataset: Dataset) -> list[DocumentGraph]
+    read_dataset(source) -> Dataset
+    document_graphs(source) -> list[DocumentGraph]
+    union_graph(source) -> Graph
     split_by_document(graph: Graph) -> list[DocumentGraph]
+    entity_nodes(graph: Graph) -> set[Node]
 
 A TriG / N-Quads input keeps the named graphs it has. A Turtle / N-Triples input (one merged
 graph) is split here, by these rules:
@@ -79,9 +81,12 @@ def read_dataset(source: str | Path | Graph | Dataset) -> Dataset:
     return dataset
 
 
-def document_graphs(dataset: Dataset) -> list[DocumentGraph]:
-    """Named graphs of the dataset when it has any, else its default graph split by document."""
-    named = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
+def document_graphs(source: str | Path | Graph | Dataset) -> list[DocumentGraph]:
+    """Named graphs of a dataset when it has any, else the (default) graph split by document."""
+    if not isinstance(source, Dataset) and isinstance(source, Graph):
+        return split_by_document(source)
+    dataset = read_dataset(source)
+    named = _named(dataset)
     if not named:
         return split_by_document(dataset.default_graph)
     parts = [DocumentGraph(_as_iri(g.identifier), _copy(g)) for g in named]
@@ -90,87 +95,123 @@ def document_graphs(dataset: Dataset) -> list[DocumentGraph]:
     return sorted(parts, key=_graph_sort_key)
 
 
+def union_graph(source: str | Path | Graph | Dataset) -> Graph:
+    """All triples of the source in one graph (a plain graph is returned as it is)."""
+    if not isinstance(source, Dataset) and isinstance(source, Graph):
+        return source
+    dataset = read_dataset(source)
+    named = _named(dataset)
+    if not named:
+        return dataset.default_graph
+    merged = _copy(dataset.default_graph)
+    for graph in named:
+        merged += graph
+    return merged
+
+
+def _named(dataset: Dataset) -> list[Graph]:
+    default = dataset.default_graph.identifier
+    return sorted((g for g in dataset.graphs() if g.identifier != default and len(g)), key=lambda g: str(g.identifier))
+
+
 def split_by_document(graph: Graph) -> list[DocumentGraph]:
     """One graph per document (sorted by IRI), plus the rest graph when anything is left."""
-    documents = sorted(
-        s for s in {s for s, o in graph.subject_objects(RDF.type) if o in DOCUMENT_CLASSES}
-        if isinstance(s, URIRef)
-    )
     index = _Index.of(graph)
-    claimed: set[tuple[Node, Node, Node]] = set()
+    claimed: set[Triple] = set()
     parts = []
-    for document in documents:
-        part = _document_part(graph, document, index)
-        claimed.update(part)
-        parts.append(DocumentGraph(document, part))
-    rest = _new_graph(t for t in graph if t not in claimed)
-    if len(rest):
-        parts.append(DocumentGraph(None, rest))
-    logger.debug("split %d triples into %d document graphs", len(graph), len(documents))
+    for document in index.documents:
+        triples = _document_part(document, index)
+        claimed |= triples
+        parts.append(DocumentGraph(document, _new_graph(sorted(triples, key=_triple_key))))
+    rest = [t for subject_triples in index.by_subject.values() for t in subject_triples if t not in claimed]
+    if rest:
+        parts.append(DocumentGraph(None, _new_graph(sorted(rest, key=_triple_key))))
+    logger.debug("split %d triples into %d document graphs", len(graph), len(index.documents))
     return parts
 
 
 def entity_nodes(graph: Graph) -> set[Node]:
     """Subjects typed with a ``cbo:`` class other than ``cbo:Assertion`` (documents included)."""
-    return {
-        s for s, o in graph.subject_objects(RDF.type)
-        if isinstance(o, URIRef) and o.startswith(str(CBO)) and o not in NON_ENTITY_CLASSES
-    }
+    return {s for s, o in graph.subject_objects(RDF.type) if _is_entity_class(o)}
+
+
+def _is_entity_class(node: Node) -> bool:
+    return isinstance(node, URIRef) and node.startswith(str(CBO)) and node not in NON_ENTITY_CLASSES
+
+
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True)
 class _Index:
+    """One pass over the graph: triples by subject, documents, entities and who asserts what."""
+
+    by_subject: dict[Node, list[Triple]]
+    documents: list[URIRef]
     entities: frozenset[Node]
-    assertions_of: dict[Node, tuple[Node, ...]]  # document → its assertions
-    asserted_in: dict[tuple[Node, Node, Node], frozenset[Node]]  # relation → documents
+    parts_of: dict[Node, list[Node]]  # document → its sentences, mentions and assertions
+    asserted_in: dict[Triple, frozenset[Node]]  # relation → documents asserting it
 
     @classmethod
     def of(cls, graph: Graph) -> _Index:
-        assertions_of: dict[Node, list[Node]] = defaultdict(list)
-        asserted_in: dict[tuple[Node, Node, Node], set[Node]] = defaultdict(set)
-        for assertion in graph.subjects(RDF.type, CBO.Assertion):
-            document = _document_of(graph, assertion)
-            if document is None:
+        by_subject: dict[Node, list[Triple]] = defaultdict(list)
+        context: dict[Node, Node] = {}
+        for triple in graph:
+            by_subject[triple[0]].append(triple)
+            if triple[1] == NIF.referenceContext:
+                context[triple[0]] = triple[2]
+        types = {(s, o) for s, o in graph.subject_objects(RDF.type)}
+        documents = sorted({s for s, o in types if o in DOCUMENT_CLASSES and isinstance(s, URIRef)}, key=str)
+        parts_of: dict[Node, list[Node]] = defaultdict(list)
+        for node, context_node in context.items():
+            parts_of[context_node].append(node)
+        asserted_in: dict[Triple, set[Node]] = defaultdict(set)
+        for assertion in sorted({s for s, o in types if o == CBO.Assertion}, key=str):
+            described = {p: o for _, p, o in by_subject[assertion]}
+            source_document = _document_of(by_subject[assertion], context)
+            if source_document is None:
                 continue
-            assertions_of[document].append(assertion)
-            s, p, o = (graph.value(assertion, term) for term in (RDF.subject, RDF.predicate, RDF.object))
-            if s is not None and p is not None and o is not None:
-                asserted_in[(s, p, o)].add(document)
-        return cls(
-            frozenset(entity_nodes(graph)),
-            {d: tuple(a) for d, a in assertions_of.items()},
-            {r: frozenset(d) for r, d in asserted_in.items()},
-        )
+            parts_of[source_document].append(assertion)
+            relation = tuple(described.get(term) for term in (RDF.subject, RDF.predicate, RDF.object))
+            if None not in relation:
+                asserted_in[relation].add(source_document)  # type: ignore[index]
+        entities = frozenset(s for s, o in types if _is_entity_class(o))
+        return cls(dict(by_subject), documents, entities, dict(parts_of),
+                   {r: frozenset(d) for r, d in asserted_in.items()})
 
 
-def _document_part(graph: Graph, document: URIRef, index: _Index) -> Graph:
-    owned = {document, *graph.subjects(NIF.referenceContext, document), *index.assertions_of.get(document, ())}
-    touched = set(graph.objects(document, None))
-    for node in owned:
-        touched.update(graph.objects(node, ITSRDF.taIdentRef))
-        touched.update(graph.objects(node, RDF.subject))
-        touched.update(graph.objects(node, RDF.object))
-    touched = (touched & index.entities) - {document}
-    part = _new_graph(t for node in owned for t in graph.triples((node, None, None)))
+def _document_part(document: URIRef, index: _Index) -> set[Triple]:
+    owned = [document, *index.parts_of.get(document, ())]
+    triples = {t for node in owned for t in index.by_subject.get(node, ())}
+    touched = {o for _, p, o in triples if p in _TOUCHING or _ is document} & index.entities
+    touched.discard(document)
     for entity in touched:
-        for triple in graph.triples((entity, None, None)):
+        for triple in index.by_subject.get(entity, ()):
             documents = index.asserted_in.get(triple)
             if triple[2] not in index.entities or documents is None or document in documents:
-                part.add(triple)
-    reached = {o for o in part.objects() if o in index.entities} - touched - {document}
+                triples.add(triple)
+    reached = {o for _, _, o in triples if o in index.entities} - touched - {document}
     for entity in reached:  # described, so that every node in the graph has its labels
-        part += (t for t in graph.triples((entity, None, None)) if t[2] not in index.entities)
-    return part
+        triples.update(t for t in index.by_subject.get(entity, ()) if t[2] not in index.entities)
+    return triples
 
 
-def _document_of(graph: Graph, assertion: Node) -> Node | None:
-    for sentence in sorted(graph.objects(assertion, PROV.wasDerivedFrom), key=str):
-        document = graph.value(sentence, NIF.referenceContext)
+_TOUCHING = frozenset({ITSRDF.taIdentRef, RDF.subject, RDF.object})
+
+
+def _document_of(assertion_triples: list[Triple], context: dict[Node, Node]) -> Node | None:
+    sentences = sorted((o for _, p, o in assertion_triples if p == PROV.wasDerivedFrom), key=str)
+    for sentence in sentences:
+        document = context.get(sentence)
         if document is None and isinstance(sentence, URIRef) and "#" in sentence:
             document = URIRef(sentence.split("#", 1)[0])
         if document is not None:
             return document
     return None
+
+
+def _triple_key(triple: Triple) -> tuple[str, str, str]:
+    return (str(triple[0]), str(triple[1]), triple[2].n3())
 
 
 def _new_graph(triples: Iterable[tuple[Node, Node, Node]] = ()) -> Graph:

@@ -101,6 +101,8 @@ class NameRules:
         return mention.type is T.EVENT and mention.label in self.event_generic
 
     def _mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
+        if label == _clean(view.text[begin:end]):
+            label = _clean(view.original[begin:end])  # as the text writes it: Hangzhoufeel（韵味杭州）
         return Mention(
             span=Span(view.offset + begin, view.offset + end),
             surface=view.original[begin:end],

@@ -1,0 +1,40 @@
+"""Graphs the export, loading, network and picture tests share.
+
+``mini_graph.ttl`` is a hand-written graph in the layout of ``ontology/README.md``: a reply and a
+short report (two documents), events, places, media, a platform and an account, brand labels,
+quantities, NIF sentences and mentions, assertions, English labels and altLabels. The seed graph
+is built by the pipeline from the bundled seed reply, once per test module that needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+TESTS = Path(__file__).parent
+MINI_GRAPH = TESTS / "fixtures" / "mini_graph.ttl"
+ARTIFACTS = TESTS.parent / "test-artifacts"
+DOCUMENTS = (
+    "https://w3id.org/citybrand-kg/resource/doc/2c9e42a04d5cd34d",
+    "https://w3id.org/citybrand-kg/resource/doc/32676c6a002a9b16",
+)
+
+
+def mini_graph() -> Graph:
+    graph = Graph()
+    graph.parse(MINI_GRAPH, format="turtle")
+    return graph
+
+
+def build_seed(out: Path) -> Path:
+    """Run the pipeline on the bundled seed reply; returns the folder with graph.ttl and graph.trig."""
+    from citybrand_kg.pipeline import BuildSettings, build
+
+    build([], BuildSettings(out=out, validate=False))
+    return out
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
