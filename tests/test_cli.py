@@ -20,7 +20,7 @@ LETTER = "关于对市政协第8号提案的答复\n王五委员：\n您提出�
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "citybrand_kg", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "citybrand_kg", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

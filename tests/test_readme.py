@@ -11,7 +11,7 @@ from citybrand_kg.cli import main
 from citybrand_kg.query import run_query
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-QUERIES = re.findall(r"```sparql\n(.*?)```", README, flags=re.S)
+QUERIES = re.findall(r"```sparql\n(.*?)```", README, flags=re.DOTALL)
 
 
 def test_the_readme_has_the_five_example_queries() -> None:
@@ -26,7 +26,7 @@ def test_readme_query_returns_rows(seed_build, sparql: str) -> None:
 
 def test_quickstart_is_two_commands() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
-    block = re.search(r"```\n(.*?)```", quickstart, flags=re.S)
+    block = re.search(r"```\n(.*?)```", quickstart, flags=re.DOTALL)
     assert block is not None and block.group(1).split("\n")[:2] == ["make demo", "make test"]
 
 

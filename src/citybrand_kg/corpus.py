@@ -99,9 +99,8 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     os.close(handle)
     merged_tmp = Path(name)
     try:
-        with replacing(outputs["dataset"]) as dataset_tmp:
-            with dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
-                reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress)
+        with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
+            reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress)
         _write_merged(merged_tmp, outputs["graph"], result.triples)
     finally:
         merged_tmp.unlink(missing_ok=True)

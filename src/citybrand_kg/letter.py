@@ -40,7 +40,7 @@ _ISSUER_TAIL = re.compile(
 )
 _TITLE_ISSUER = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于)?(?:对|就)")
 _COMMITMENT = re.compile(r"(下一步|今后|下阶段|接下来|未来|我们将|我局将|我厅将|我委将|我办将|将进一步|将继续|将积极)")
-_SUGGESTION_CUE = re.compile(r"(您|你们|贵团)[^。]{0,40}?(提出|所提|建议)")
+_SUGGESTION_CUE = re.compile(r"(您|你们|贵团)[^。]{0,120}?(提出|所提|建议)")
 _QUOTE = re.compile(r"“[^”]{2,200}”")
 
 
@@ -207,14 +207,22 @@ def _kind(title: str | None, addressee: tuple[str, Span, str] | None) -> str | N
     return "建议" if title else None
 
 
+_INLINE_SECTION = re.compile(r"(?:^|(?<=[。;；]))\s*[一二三四五六七八九十]+是[^,，。;；]{2,60}")
+
+
 def _sections(text: str, lines: list[tuple[int, int, str]]) -> tuple[Span, ...]:
+    """Section headings: lines opening with 一、 or （一）, and 一是… heads inside paragraphs."""
     spans = []
     for begin, end, line in lines:
         marker = section_marker(line)
-        if marker and not marker[0].isdigit():
+        if marker and not marker[0].isdigit() and not marker.endswith("是"):
             stop = re.search(r"[。!?！？]", line)
             spans.append(Span(begin, begin + stop.end() if stop else end))
-    return tuple(spans)
+    for match in _INLINE_SECTION.finditer(text):
+        head = match.group(0).lstrip()
+        begin = match.end() - len(head)
+        spans.append(Span(begin, match.end()))
+    return tuple(sorted(set(spans), key=lambda s: (s.begin, s.end)))
 
 
 def _suggestions(text: str) -> tuple[Span, ...]:

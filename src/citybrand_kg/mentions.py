@@ -104,7 +104,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> 
         if (foreign_country and mention.type is not T.BRAND_LABEL) or own_place:
             surface = view.original[begin : begin + match.end]
             cut = begin + match.end
-            label = label[len(surface) :] if label.startswith(surface) else label
+            label = label.removeprefix(surface)
             return replace(mention, span=Span(view.offset + cut, mention.span.end), surface=view.original[cut : mention.span.end - view.offset], label=label)
     return replace(mention, label=label) if label != mention.label else mention
 

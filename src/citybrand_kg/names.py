@@ -87,7 +87,7 @@ class NameRules:
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?)")
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
-        self.brand_quote = re.compile(rf"“(?P<n>[^“”\n]{{2,24}})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
+        self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
         self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
         event_alt = "|".join(map(re.escape, self.event_heads))
@@ -513,4 +513,4 @@ def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
     return items
 
 
-__all__ = ["NameRules", "Token", "canonical_body", "Match"]
+__all__ = ["Match", "NameRules", "Token", "canonical_body"]

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from . import letter as letter_stage
 from .documents import SUPPORTED_SUFFIXES, normalized, read_document
-from .entities import clean_label, entity_key, gazetteer_entity, link_mention, merge_entities, quantity_entity, resolved
+from .entities import (
+    clean_label,
+    entity_key,
+    gazetteer_entity,
+    link_mention,
+    merge_entities,
+    quantity_entity,
+    resolved,
+)
 from .errors import CitybrandError, InputError
 from .gazetteers import Lexicon, load_lexicon
 from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
@@ -65,7 +73,7 @@ class Extractor:
         starts = frozenset(s.span.begin + t.begin for s in sentences for t in tokens[s.index])
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
         mentions = sorted(self._mentions(text, norm, sentences, tokens, letter, places), key=lambda m: (m.span.begin, m.span.end))
-        entities, resolved_mentions, quantity_keys = self._entities(doc_key, mentions)
+        entities, resolved_mentions, _quantity_keys = self._entities(doc_key, mentions)
         facts = self._facts(norm, letter, places, city_entry, entities, resolved_mentions)
         relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
         letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
@@ -165,6 +173,8 @@ class Extractor:
             rel(DOCUMENT, "respondsTo", proposal.key, span, "letter:proposal")
             if letter.proposal_number:
                 rel(proposal.key, "proposalNumber", letter.proposal_number, span, "letter:proposal", literal=True, datatype="string")
+            if letter.proposal_session:
+                rel(proposal.key, "session", letter.proposal_session, span, "letter:proposal", literal=True, datatype="string")
             if letter.proposal_title:
                 rel(proposal.key, "title", letter.proposal_title, letter.proposal_title_span, "letter:proposal-title", literal=True, datatype="zh")
             if addressee_key and _addressee_type(letter) is T.PERSON:
@@ -392,4 +402,4 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
-__all__ = ["Extractor", "DocumentResult", "process_document", "document_key", "read_documents", "input_files", "CitybrandError"]
+__all__ = ["CitybrandError", "DocumentResult", "Extractor", "document_key", "input_files", "process_document", "read_documents"]

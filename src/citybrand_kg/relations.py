@@ -17,6 +17,7 @@ patterns, clause by clause:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> lis
 def _location(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
     out = [
         _rel(event.key, "location", place.key, index, "location:place-before-name")
-        for place, event in zip(inside, inside[1:])
+        for place, event in itertools.pairwise(inside)
         if place.type is T.COUNTRY and event.type in (T.EVENT, T.CREATIVE_WORK) and place.end == event.begin
     ]
     return out + _cued_locations(text, index, inside, skip)

@@ -75,5 +75,5 @@ def read_graph(path: Path) -> Graph:
                 graph.add((s, p, o))
             return graph
         return Graph().parse(path, format=fmt)
-    except Exception as exc:  # noqa: BLE001 - the parsers raise many kinds
+    except Exception as exc:
         raise GraphError(f"{path}: is not valid {fmt} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}).") from exc
