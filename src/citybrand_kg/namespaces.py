@@ -50,11 +50,13 @@ class CBO(DefinedNamespace):
     Assertion: URIRef  # A reified record of one extracted relation, derived from a nif:Sentence.
     BrandLabel: URIRef  # A city brand label or slogan.
     City: URIRef  # A city.
+    Commitment: URIRef  # A sentence committing the replying body to future work; a LetterPart.
     Country: URIRef  # A country.
     CreativeWork: URIRef  # A named work such as a play, a film or a book.
     Document: URIRef  # A source text; also a nif:Context.
     Event: URIRef  # A named event: exhibition, forum, festival, campaign or tour.
     GovernmentBody: URIRef  # A Party, government, people's congress or CPPCC body or unit.
+    LetterPart: URIRef  # A stretch of a reply with a role of its own; a nif:String.
     MediaOutlet: URIRef  # A news agency, newspaper, broadcaster or news website.
     Organization: URIRef  # Any named organisation.
     Person: URIRef  # A named person.
@@ -63,13 +65,16 @@ class CBO(DefinedNamespace):
     Quantity: URIRef  # A figure stated in a text with its unit.
     Region: URIRef  # A province, special administrative region or supranational area.
     Reply: URIRef  # A reply letter to a proposal or suggestion.
+    Section: URIRef  # An enumerated section heading of a reply; a LetterPart.
     SocialMediaAccount: URIRef  # An account on one or more social media platforms.
     SocialMediaPlatform: URIRef  # A social media platform.
+    Suggestion: URIRef  # A suggestion of the proposer quoted in a reply; a LetterPart.
 
     # http://www.w3.org/2002/07/owl#ObjectProperty
     addressee: URIRef  # Whom the reply is addressed to.
     brandOf: URIRef  # The city (or region) a brand label stands for.
     city: URIRef  # The city or region a document is about.
+    commitment: URIRef  # A Commitment of the document.
     country: URIRef  # The country an organisation belongs to; a sub-property of location.
     issuedBy: URIRef  # The organisation that wrote or signed the document.
     location: URIRef  # Where an event takes place, an organisation is based or a work is set.
@@ -79,7 +84,9 @@ class CBO(DefinedNamespace):
     platform: URIRef  # A social media platform the account is on.
     proposer: URIRef  # The person who made the proposal.
     respondsTo: URIRef  # The proposal the reply answers.
+    section: URIRef  # A Section heading of the document.
     submittedTo: URIRef  # The body the proposal was submitted to.
+    suggestion: URIRef  # A Suggestion of the proposer quoted in the document.
 
     # http://www.w3.org/2002/07/owl#DatatypeProperty
     approximate: URIRef  # Whether the figure is approximate (xsd:boolean).

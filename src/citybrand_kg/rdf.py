@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .model import Entity, EntityType, Extraction, Relation, Sentence
+from .model import Entity, EntityType, Extraction, Relation, Sentence, Span
 from .namespaces import CBO, CBR, ITSRDF, NIF, WD, bind_prefixes
 from .relations import DOCUMENT
 
@@ -31,7 +31,7 @@ _LINK_PREDICATES = {
     "brandOf": CBO.brandOf,
     "measure": CBO.measure,
 }
-_LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "title": DCTERMS.title}
+_LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "session": CBO.session, "title": DCTERMS.title}
 _DATATYPES = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth, "date": XSD.date}
 
 
@@ -92,6 +92,27 @@ def _document(graph: Graph, iris: Iris, extraction: Extraction) -> None:
         graph.add((doc, DCTERMS.title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
     if letter.document_number:
         graph.add((doc, CBO.documentNumber, Literal(letter.document_number)))
+    text = extraction.document.text
+    for kind, spans in (("section", letter.sections), ("suggestion", letter.suggestions), ("commitment", letter.commitments)):
+        for span in spans:
+            _letter_part(graph, iris, text, kind, span)
+
+
+_PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "suggestion"), "commitment": ("Commitment", "commitment")}
+
+
+def _letter_part(graph: Graph, iris: Iris, text: str, kind: str, span: Span) -> None:
+    """A section heading, a quoted suggestion of the proposer, or a commitment of the reply."""
+    if span.begin >= span.end:
+        return
+    class_name, predicate = _PARTS[kind]
+    node = URIRef(f"{iris.document}#{kind}={span.begin},{span.end}")
+    graph.add((iris.document, CBO[predicate], node))
+    graph.add((node, RDF.type, CBO[class_name]))
+    graph.add((node, NIF.referenceContext, iris.document))
+    graph.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, NIF.anchorOf, Literal(text[span.begin : span.end])))
 
 
 def _sentence(graph: Graph, iris: Iris, sentence: Sentence) -> None:
@@ -170,4 +191,4 @@ def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
     return Iris(base, extraction.doc_key).document
 
 
-__all__ = ["extraction_graph", "merged_graph", "dataset_of", "document_iri", "EntityType"]
+__all__ = ["EntityType", "dataset_of", "document_iri", "extraction_graph", "merged_graph"]
