@@ -124,13 +124,14 @@ def _summary(result: Any) -> str:
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--report", type=click.Path(path_type=Path), help="Also write the SHACL report (Turtle) here.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True, help="The built-in validator, or pyshacl (same results, slower).")
 @_reports_errors
-def validate(graph: Path, report: Path | None) -> None:
+def validate(graph: Path, report: Path | None, engine: str) -> None:
     """SHACL-validate GRAPH with the shapes; exit 1 when it does not conform."""
     from .atomic import write_text
     from .validation import read_graph, validate_graph
 
-    result = validate_graph(read_graph(graph))
+    result = validate_graph(read_graph(graph), engine)
     if report is not None:
         write_text(report, result.graph.serialize(format="turtle"))
     if result.conforms:
