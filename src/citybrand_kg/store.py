@@ -42,6 +42,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NIF_CONTEXT = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Context"
 NIF_IS_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
 PROV_WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_NIF_CONTEXT_NODE = ox.NamedNode(NIF_CONTEXT)
 
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -59,7 +60,7 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What loading one file added: its quads and the named graphs they went to."""
+    """What loading one file added: its new quads and the named graphs it created."""
 
     path: Path
     quads: int
@@ -115,6 +116,13 @@ class GraphStore:
         if self._store is None:
             raise StoreError(f"{self.path or 'in-memory store'}: the store is closed.")
         return self._store
+
+    def in_memory_copy(self) -> GraphStore:
+        """The same quads in a fresh in-memory store (much faster joins than RocksDB)."""
+        memory = ox.Store()
+        quads = self.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
+        memory.load(quads, ox.RdfFormat.N_QUADS, lenient=True)  # validated when first loaded
+        return GraphStore(memory, None)
 
     def close(self) -> None:
         """Release the handle so another process can open the directory read-write."""
@@ -225,7 +233,7 @@ def _document_iris(triples: Sequence[ox.Triple]) -> set[str]:
     documents = set()
     for triple in triples:
         predicate = triple.predicate.value
-        is_context = predicate == RDF_TYPE and triple.object.value == NIF_CONTEXT
+        is_context = predicate == RDF_TYPE and triple.object == _NIF_CONTEXT_NODE
         if (is_context or predicate == NIF_IS_STRING) and isinstance(triple.subject, ox.NamedNode):
             documents.add(triple.subject.value)
     return documents

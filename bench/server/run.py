@@ -1,0 +1,270 @@
+"""Benchmark the citybrand-kg SPARQL endpoint against `oxigraph serve` and rdflib-endpoint.
+
+Generates graphs of the requested sizes (bench/server/generate.py), serves the same N-Triples
+file with the three servers on 127.0.0.1, and measures p50/p99 latency and throughput at 1 and
+16 concurrent clients for four query shapes. Prints one markdown table per size.
+
+    python bench/server/run.py --sizes 100000 1000000
+
+Needs the `oxigraph` and `rdflib-endpoint` executables next to the Python interpreter
+(pip install oxigraph rdflib-endpoint). Every loop is bounded by a request count, and every
+request by a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+from generate import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PREFIXES = """PREFIX cbo: <https://w3id.org/citybrand-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+"""
+SHAPES = {
+    "count per class": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class",
+    "3-way join": """SELECT ?event ?media ?countryLabel WHERE {
+  ?event cbo:partner ?media . ?media cbo:country ?country . ?country rdfs:label ?countryLabel }""",
+    "text filter": """SELECT ?event ?label WHERE {
+  ?event a cbo:Event ; rdfs:label ?label FILTER(CONTAINS(?label, "音乐节")) }""",
+    "2-hop path": """SELECT ?event ?country WHERE {
+  ?event cbo:location/cbo:location ?country . ?country a cbo:Country }""",
+}
+CONCURRENCY = (1, 16)
+
+
+@dataclass
+class Server:
+    name: str
+    endpoint: str
+    process: subprocess.Popen[bytes]
+    requests: int
+    skipped: set[str] = field(default_factory=set)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@dataclass
+class Measure:
+    p50: float
+    p99: float
+    throughput: float
+    rows: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> float:
+    started = time.monotonic()
+    query = {"query": "ASK { ?s ?p ?o }"}
+    while time.monotonic() - started < limit:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            if httpx.get(url, params=query, timeout=5).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url}: not up after {limit} s")
+
+
+def start_ours(data: Path, work: Path, workers: int, requests: int) -> Server:
+    port = free_port()
+    code = (
+        "import sys; from pathlib import Path; from citybrand_kg.server import serve; "
+        f"serve([Path({str(data)!r})], store_dir=Path({str(work / 'ours')!r}), port={port}, "
+        f"timeout=300, max_rows=1_000_000, workers={workers})"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen([sys.executable, "-c", code], env=env)
+    return Server("citybrand-kg", f"http://127.0.0.1:{port}/sparql", process, requests)
+
+
+def start_oxigraph(data: Path, work: Path, requests: int) -> Server:
+    location = work / "oxigraph"
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)],
+                   check=True, capture_output=True)
+    port = free_port()
+    command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Server("oxigraph serve", f"http://127.0.0.1:{port}/query", process, requests)
+
+
+def start_rdflib(data: Path, requests: int) -> Server:
+    port = free_port()
+    command = [str(BIN / "rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Server("rdflib-endpoint", f"http://127.0.0.1:{port}/", process, requests)
+
+
+async def one(client: httpx.AsyncClient, server: Server, query: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = await client.get(server.endpoint, params={"query": PREFIXES + query},
+                                headers={"Accept": "application/sparql-results+json"})
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    return elapsed, len(response.json()["results"]["bindings"])
+
+
+async def measure(server: Server, query: str, clients: int, total: int, timeout: float) -> Measure:
+    latencies: list[float] = []
+    rows = 0
+    per_client = max(1, total // clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+
+        async def worker() -> None:
+            nonlocal rows
+            for _ in range(per_client):
+                elapsed, rows = await one(client, server, query)
+                latencies.append(elapsed)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        wall = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+    return Measure(statistics.median(latencies), p99, len(latencies) / wall, rows)
+
+
+async def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measure | None]:
+    results: dict[tuple[str, int], Measure | None] = {}
+    async with httpx.AsyncClient(timeout=timeout) as client:
+        for shape, query in SHAPES.items():
+            try:
+                await one(client, server, query)
+            except httpx.HTTPError as exc:
+                print(f"  {server.name} / {shape}: warm-up failed ({exc!r}); skipped", flush=True)
+                server.skipped.add(shape)
+    for shape, query in SHAPES.items():
+        for clients in CONCURRENCY:
+            if shape in server.skipped:
+                results[(shape, clients)] = None
+                continue
+            total = server.requests if clients == 1 else max(server.requests, clients * 2)
+            try:
+                results[(shape, clients)] = await measure(server, query, clients, total, timeout)
+            except httpx.HTTPError as exc:
+                print(f"  {server.name} / {shape} / {clients}: failed ({exc!r})", flush=True)
+                results[(shape, clients)] = None
+            print(f"  {server.name:16} {shape:16} c={clients:2}: {fmt(results[(shape, clients)])}", flush=True)
+    return results
+
+
+def fmt(measure: Measure | None) -> str:
+    if measure is None:
+        return "—"
+    return f"{measure.p50 * 1000:.1f} / {measure.p99 * 1000:.1f} ms, {measure.throughput:.1f} q/s"
+
+
+def ratio(numerator: Measure | None, denominator: Measure | None) -> str:
+    if numerator is None or denominator is None:
+        return "—"
+    return f"{numerator.p50 / denominator.p50:.2f}×"
+
+
+def table(size: int, triples: int, results: dict[str, dict[tuple[str, int], Measure | None]]) -> str:
+    ours, oxigraph, rdflib = (results.get(name, {}) for name in ("citybrand-kg", "oxigraph serve", "rdflib-endpoint"))
+    lines = [
+        f"### {triples:,} triples",
+        "",
+        "p50 / p99 latency, throughput. Ratios compare p50 latency.",
+        "",
+        "| query | clients | rows | citybrand-kg | oxigraph serve | rdflib-endpoint | ours ÷ oxigraph | rdflib ÷ ours |",
+        "| --- | ---: | ---: | --- | --- | --- | ---: | ---: |",
+    ]
+    for shape in SHAPES:
+        for clients in CONCURRENCY:
+            key = (shape, clients)
+            mine = ours.get(key)
+            rows = mine.rows if mine else "—"
+            lines.append(
+                f"| {shape} | {clients} | {rows} | {fmt(mine)} | {fmt(oxigraph.get(key))} | {fmt(rdflib.get(key))} "
+                f"| {ratio(mine, oxigraph.get(key))} | {ratio(rdflib.get(key), mine)} |"
+            )
+    return "\n".join(lines)
+
+
+def split_into_documents(source: Path, target: Path) -> Path:
+    """The same quads the citybrand-kg store makes of a Turtle file, as N-Quads for every server."""
+    from citybrand_kg.store import GraphStore
+
+    store = GraphStore.open()
+    store.load(source)
+    store.oxigraph.dump(str(target), format=ox.RdfFormat.N_QUADS)
+    return target
+
+
+def run_size(size: int, args: argparse.Namespace) -> str:
+    work = args.work / f"size-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    triples = generate(size, work / "graph.nt")
+    data = split_into_documents(work / "graph.nt", work / "graph.nq")
+    print(f"generated {triples} triples, one named graph per document", flush=True)
+    results: dict[str, dict[tuple[str, int], Measure | None]] = {}
+    starters = [
+        lambda: start_ours(data, work, args.workers, args.requests),
+        lambda: start_oxigraph(data, work, args.requests),
+    ]
+    if not args.skip_rdflib:
+        starters.append(lambda: start_rdflib(data, args.rdflib_requests))
+    for starter in starters:
+        server = starter()
+        try:
+            ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
+            print(f"{server.name} up after {ready:.1f} s", flush=True)
+            results[server.name] = asyncio.run(bench_server(server, args.request_timeout))
+        finally:
+            server.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    return table(size, triples, results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--requests", type=int, default=40, help="requests per cell (per server, shape, clients)")
+    parser.add_argument("--rdflib-requests", type=int, default=8, help="the same for rdflib-endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="citybrand-kg query worker processes")
+    parser.add_argument("--request-timeout", type=float, default=300.0)
+    parser.add_argument("--startup-limit", type=float, default=1800.0)
+    parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "_work")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; clients and servers share this machine.", flush=True)
+    tables = [run_size(size, args) for size in args.sizes]
+    print("\n\n".join(tables))
+
+
+if __name__ == "__main__":
+    main()

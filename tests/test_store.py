@@ -1,0 +1,89 @@
+"""The embedded store: named graphs per document, the union default graph, loading errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from citybrand_kg.errors import GraphError, QueryError
+from citybrand_kg.store import GraphStore, scan_query
+
+GRAPH = Path(__file__).parent / "server" / "fixtures" / "citybrand.trig"
+DOCUMENTS = {
+    "https://w3id.org/citybrand-kg/resource/doc/f842a3659336e2f5",
+    "https://w3id.org/citybrand-kg/resource/doc/51fa8dbc54aab708",
+}
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def count(store: GraphStore, query: str = COUNT) -> int:
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def test_trig_keeps_one_named_graph_per_document() -> None:
+    store = GraphStore.open()
+    report = store.load(GRAPH)
+    assert set(report.graphs) == DOCUMENTS == set(store.named_graphs())
+    assert report.quads == len(store) == 321
+
+
+def test_queries_see_the_union_of_all_graphs() -> None:
+    store = GraphStore.open()
+    store.load(GRAPH)
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    assert count(store, distinct) > 250
+
+
+def test_turtle_is_split_by_document_like_the_trig(tmp_path: Path) -> None:
+    trig = GraphStore.open()
+    trig.load(GRAPH)
+    turtle_path = tmp_path / "graph.ttl"
+    union = trig.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    turtle_path.write_bytes(ox.serialize(union, format=ox.RdfFormat.TURTLE))
+    turtle = GraphStore.open(tmp_path / "store")
+    report = turtle.load(turtle_path)
+    assert set(report.graphs) == DOCUMENTS
+    in_graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s a ?type } }"
+    for document in DOCUMENTS:
+        assert count(turtle, in_graph % document) > 10
+    entity = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/citybrand-kg/resource/place/Q4970> ?p ?o }"
+    assert count(turtle, entity) == count(trig, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?p ?o WHERE { <https://w3id.org/citybrand-kg/resource/place/Q4970> ?p ?o } }")
+
+
+def test_persistent_store_reopens_read_only(tmp_path: Path) -> None:
+    store = GraphStore.open(tmp_path / "store")
+    store.load(GRAPH)
+    store.close()
+    snapshot = GraphStore.open_read_only(tmp_path / "store")
+    assert len(snapshot) == 321
+
+
+def test_unknown_extension_and_broken_file_are_graph_errors(tmp_path: Path) -> None:
+    store = GraphStore.open()
+    with pytest.raises(GraphError, match="unknown graph format"):
+        store.load(tmp_path / "graph.xlsx")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .", encoding="utf-8")
+    with pytest.raises(GraphError, match="broken.ttl"):
+        store.load(broken)
+
+
+def test_malformed_query_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="malformed SPARQL query"):
+        GraphStore.open().query("SELECT ?x WHERE {")
+
+
+@pytest.mark.parametrize(
+    ("query", "dataset", "service"),
+    [
+        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", True, False),
+        ('SELECT * WHERE { ?s ?p "FROM SERVICE" }', False, False),
+        ("SELECT * WHERE { ?s <http://x/FROM> ?o } # FROM", False, False),
+        ("select * where { service <http://x> { ?s ?p ?o } }", False, True),
+    ],
+)
+def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool, service: bool) -> None:
+    features = scan_query(query)
+    assert (features.has_dataset, features.has_service) == (dataset, service)
