@@ -10,7 +10,7 @@ patterns (heads, levels, quotation conventions), never particular names: names l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .gazetteers import Lexicon
@@ -204,12 +204,3 @@ def resolve_mentions(candidates: Iterable[Mention]) -> list[Mention]:
             continue
         kept.append(mention)
     return sorted(kept, key=lambda m: (m.span.begin, m.span.end))
-
-
-def spans_of(mentions: Sequence[Mention]) -> list[Span]:
-    return [m.span for m in mentions]
-
-
-def strip_marks(label: str) -> str:
-    """A label without quotation or book-title marks and outer blanks."""
-    return re.sub(r"[“”‘’\"《》「」『』〈〉]", "", label).strip()

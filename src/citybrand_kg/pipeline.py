@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import letter as letter_stage
@@ -31,7 +31,18 @@ from .entities import (
 from .errors import CitybrandError, InputError
 from .gazetteers import Lexicon, load_lexicon
 from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
-from .model import Document, Entity, EntityType, Extraction, LetterInfo, Mention, Relation, Sentence, Span
+from .model import (
+    Document,
+    Entity,
+    EntityType,
+    Extraction,
+    LetterInfo,
+    Mention,
+    Relation,
+    ResolvedMention,
+    Sentence,
+    Span,
+)
 from .names import NameRules, Token, canonical_body
 from .places import document_places
 from .quantities import find_dates, find_quantities
@@ -73,7 +84,7 @@ class Extractor:
         starts = frozenset(s.span.begin + t.begin for s in sentences for t in tokens[s.index])
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
         mentions = sorted(self._mentions(text, norm, sentences, tokens, letter, places), key=lambda m: (m.span.begin, m.span.end))
-        entities, resolved_mentions, _quantity_keys = self._entities(doc_key, mentions)
+        entities, resolved_mentions = self._entities(doc_key, mentions)
         facts = self._facts(norm, letter, places, city_entry, entities, resolved_mentions)
         relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
         letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
@@ -103,21 +114,20 @@ class Extractor:
             found += resolve_mentions(candidates)
         return found + _repeated_names(text, norm, sentences, found)
 
-    def _entities(self, doc_key: str, mentions: list[Mention]) -> tuple[list[Entity], list, dict[Span, str]]:
-        entities, linked, quantity_keys = [], [], {}
+    def _entities(self, doc_key: str, mentions: list[Mention]) -> tuple[list[Entity], list[tuple[ResolvedMention, EntityType]]]:
+        entities: list[Entity] = []
+        linked: list[tuple[ResolvedMention, EntityType]] = []
         for mention in mentions:
             if mention.type is T.QUANTITY:
                 parsed = find_quantities(normalized(mention.surface), self.rules.quantity_pattern)
                 if not parsed:
                     continue
                 entity = quantity_entity(doc_key, mention, parsed[0][1])
-                quantity_keys[mention.span] = entity.key
             else:
                 entity = link_mention(mention, self.lexicon)
             entities.append(entity)
             linked.append((resolved(mention, entity), entity.type))
-        merged = merge_entities(entities)
-        return merged, linked, quantity_keys
+        return merge_entities(entities), linked
 
     def _facts(self, norm: str, letter: LetterInfo, places: PlaceContext, city_entry, entities: list[Entity], linked: list) -> DocumentFacts:
         from .entities import gazetteer_entity
@@ -307,12 +317,6 @@ def _tokenizer():  # type: ignore[no-untyped-def]
 
 # --- reading inputs -----------------------------------------------------------------------------
 
-@dataclass
-class ReadResult:
-    documents: list[Document] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
 def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """Files named or found in folders (sorted); missing paths are reported, not raised."""
     files, failures = [], []
@@ -327,17 +331,6 @@ def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
         else:
             failures.append(f"{path}: no such file or folder.")
     return files, failures
-
-
-def read_documents(paths: Iterable[Path], *, max_bytes: int) -> ReadResult:
-    result = ReadResult()
-    files, result.failures = input_files(paths)
-    for path in files:
-        try:
-            result.documents.append(read_document(path, max_bytes=max_bytes))
-        except InputError as exc:
-            result.failures.append(str(exc))
-    return result
 
 
 # --- one document, end to end -------------------------------------------------------------------
@@ -402,4 +395,4 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
-__all__ = ["CitybrandError", "DocumentResult", "Extractor", "document_key", "input_files", "process_document", "read_documents"]
+__all__ = ["CitybrandError", "DocumentResult", "Extractor", "document_key", "input_files", "process_document"]
