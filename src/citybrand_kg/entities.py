@@ -2,7 +2,7 @@
 
 An entity's key is ``{kind}/{id}``: the Wikidata QID when the gazetteer knows it, otherwise a
 readable slug of the canonical label (with a short hash when the slug had to drop characters).
-The same label of the same type gives the same key in every document, so 新华社 in two letters is
+The same label of the same type gives the same key in every document, so 人民日报 in two letters is
 one node; a pattern-found name that a gazetteer row lists (中国日报社) takes that row's identity.
 """
 

@@ -34,7 +34,7 @@ _PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
 
 @dataclass(frozen=True)
 class PlaceContext:
-    """The document's own places, used to expand 市委宣传部 → 中共杭州市委宣传部."""
+    """The document's own places, used to expand 市委宣传部 → 中共成都市委宣传部."""
 
     levels: dict[str, str] = field(default_factory=dict)  # level char (市 省 区 县 镇) → full name
     city: str | None = None  # canonical label of the document's city/province
@@ -85,7 +85,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> 
     """A name found by a pattern loses what only qualifies it.
 
     - a leading year is the event's date, not its name (2019国际海岸生活节 → 国际海岸生活节);
-    - a leading foreign country (意大利托斯卡纳大区博物馆, 法国戛纳电视节) or, for a brand label,
+    - a leading foreign country (意大利某博物馆, 法国某电影节) or, for a brand label,
       the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
       after it and the relations stage links the two.
     """

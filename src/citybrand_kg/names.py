@@ -4,7 +4,7 @@ Each recogniser reads a :class:`~citybrand_kg.mentions.SentenceView` and returns
 mentions; the word lists they use (units of government bodies, heads of events, organisations and
 outlets, titles, family names, name boundaries, generic descriptions) are files in
 ``data/patterns/``. A name built from a head is the head plus its modifiers back to a boundary word
-(``举办了第三届海外华文新媒体高峰论坛`` → ``第三届海外华文新媒体高峰论坛``), and a head-built name
+(``举办了第五届丝路国际论坛`` → ``第五届丝路国际论坛``), and a head-built name
 must show a sign of being a proper name (quotation, ordinal, year, a place, Latin letters).
 """
 
@@ -32,7 +32,7 @@ _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|�
 _BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
 _BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
 _STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
-_WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式", "大讲堂", "讲堂"))
+_WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式"))
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z]")
 _DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
 _NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
@@ -102,7 +102,7 @@ class NameRules:
 
     def _mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
         if label == _clean(view.text[begin:end]):
-            label = _clean(view.original[begin:end])  # as the text writes it: Hangzhoufeel（韵味杭州）
+            label = _clean(view.original[begin:end])  # as the text writes it, full-width brackets and all
         return Mention(
             span=Span(view.offset + begin, view.offset + end),
             surface=view.original[begin:end],
@@ -256,7 +256,7 @@ class NameRules:
     # --- quoted lists, brand labels, accounts, events ----------------------------------------
 
     def quoted_lists(self, view: SentenceView) -> list[Mention]:
-        """Items of a quoted list after a brand cue: 打响“A、B、C”等城市品牌 / 打造“A”、“B”等特色."""
+        """Items of a quoted list after a brand cue: 打响“A、B、C”等品牌 / 打造“A”、“B”等优势."""
         out = []
         text = view.text
         for cue in self.brand_cue.finditer(text):
@@ -359,7 +359,7 @@ class NameRules:
         return any(t.end == end and _head_of(t.text, heads) is not None for t in view.tokens)
 
     def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
-        """Ordinal written right before a quoted name (第三届“…”; a year before a quoted name is its date)."""
+        """Ordinal written right before a quoted name (第五届“…”; a year before a quoted name is its date)."""
         before = view.text[max(0, quote_begin - 8) : quote_begin]
         m = re.search(r"第[一二三四五六七八九十百\d]+[届期次季]$", before)
         return quote_begin - len(m.group(0)) if m else quote_begin
@@ -442,7 +442,7 @@ class NameRules:
 
 def canonical_body(raw: str, places: PlaceContext) -> str:
     """The canonical label of a government body: a bare level word expanded with the document's
-    place (市委宣传部 → 中共杭州市委宣传部), and 中共 before a party committee and its units."""
+    place (市委宣传部 → 中共成都市委宣传部), and 中共 before a party committee and its units."""
     party = raw.startswith("中共")
     name = raw[2:] if party else raw
     level = next((lv for lv in ("省", "市", "区", "县", "镇") if name.startswith(lv)), None)
@@ -477,7 +477,7 @@ def _head_of(token: str, heads: tuple[str, ...]) -> str | None:
 
 
 def _stops(token: str, stop: frozenset[str]) -> bool:
-    """A boundary word, or a longer token ending in a two-character one (精心组织 ends in 组织)."""
+    """A boundary word, or a longer token ending in a two-character one (积极组织 ends in 组织)."""
     return token in stop or (len(token) > 2 and token[-2:] in stop)
 
 

@@ -91,7 +91,7 @@ def _rel(subject: str, predicate: str, obj: str, index: int, rule: str, **kw: ob
 
 
 def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> list[Relation]:
-    """美国《华尔街日报》、《今日美国》、德国《南德意志报》: a country qualifies the outlets after it."""
+    """英国《卫报》、《泰晤士报》、法国《世界报》: a country qualifies the outlets after it."""
     out = []
     current: Linked | None = None
     previous: Linked | None = None
@@ -129,7 +129,7 @@ def _cued_locations(text: str, index: int, inside: list[Linked], skip: set[str])
 
 
 def _place_list_after_cue(text: str, inside: list[Linked]) -> list[Linked]:
-    """Places introduced by 在/赴/到…, with the places listed after them (赴法国、德国)."""
+    """Places introduced by 在/赴/到…, with the places listed after them (赴西班牙、葡萄牙)."""
     targets: list[Linked] = []
     for i, m in enumerate(inside):
         if m.type not in _PLACES:
