@@ -27,7 +27,9 @@ test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python bench/run_extraction_bench.py
+	$(BIN)/python bench/evaluate_dev.py
+	$(BIN)/python bench/bench_extraction.py
+	$(BIN)/python bench/bench_coldstart.py
 
 lint: install
 	$(BIN)/python -m pip install --quiet ruff mypy

@@ -137,15 +137,13 @@ def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO
 
 
 def _write_merged(ntriples: Path, target: Path, triples: int) -> None:
-    """Pretty Turtle for graphs up to PRETTY_LIMIT triples; the N-Triples lines (valid Turtle) above."""
+    """Grouped, sorted Turtle for graphs up to PRETTY_LIMIT triples; the N-Triples lines (valid Turtle) above."""
     if triples <= PRETTY_LIMIT:
         from rdflib import Graph
 
-        from .namespaces import bind_prefixes
+        from .turtle import turtle_text
 
-        graph = bind_prefixes(Graph())
-        graph.parse(ntriples, format="nt")
-        write_text(target, graph.serialize(format="turtle"))
+        write_text(target, turtle_text(Graph().parse(ntriples, format="nt")))
     else:
         with replacing(target) as temporary:
             os.replace(ntriples, temporary)

@@ -75,8 +75,9 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
     """The entity one mention names (before merging)."""
     if mention.key is not None and mention.key in lexicon.entries:
         return gazetteer_entity(lexicon.entries[mention.key])
-    if mention.type is not T.QUANTITY:
-        entry = lexicon.lookup(mention.label, *_COMPATIBLE.get(mention.type, (mention.type,)))
+    types = _COMPATIBLE.get(mention.type, (mention.type,))
+    if mention.type is not T.QUANTITY and types:  # a person is never a gazetteer row (海宁代表)
+        entry = lexicon.lookup(mention.label, *types)
         if entry is not None:
             return gazetteer_entity(entry)
     label = clean_label(mention.label)

@@ -10,6 +10,7 @@ must show a sign of being a proper name (quotation, ordinal, year, a place, Lati
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -463,8 +464,15 @@ def _longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+@functools.lru_cache(maxsize=64)
+def _suffix_table(heads: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
+    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+
+
 def _ends_with(name: str, heads: tuple[str, ...]) -> str | None:
-    return next((h for h in heads if name.endswith(h)), None)
+    """The longest head ``name`` ends with (one set probe per head length)."""
+    known, lengths = _suffix_table(heads)
+    return next((name[-n:] for n in lengths if n <= len(name) and name[-n:] in known), None)
 
 
 def _head_of(token: str, heads: tuple[str, ...]) -> str | None:

@@ -29,7 +29,7 @@ from .entities import (
     resolved,
 )
 from .errors import CitybrandError, InputError
-from .gazetteers import Lexicon, load_lexicon
+from .gazetteers import GazetteerEntry, Lexicon, load_lexicon
 from .mentions import P_LETTER, PlaceContext, SentenceView, find_mentions, resolve_mentions
 from .model import (
     Document,
@@ -88,8 +88,7 @@ class Extractor:
         facts = self._facts(norm, letter, places, city_entry, entities, resolved_mentions)
         relations = self._relations(norm, sentences, resolved_mentions, entities, letter, facts)
         letter_entities, letter_relations = self._letter_facts(doc_key, norm, sentences, letter, places, facts)
-        if city_entry is not None and any(r.object == facts.city for r in relations):
-            letter_entities.append(gazetteer_entity(city_entry))
+        letter_entities += self._implied_entities(relations, city_entry, facts, {e.key for e in entities})
         entities = merge_entities([*entities, *letter_entities])
         return Extraction(
             document=document,
@@ -102,6 +101,18 @@ class Extractor:
         )
 
     # --- stages -------------------------------------------------------------------------
+
+    def _implied_entities(self, relations: list[Relation], city_entry: GazetteerEntry | None, facts: DocumentFacts, known: set[str]) -> list[Entity]:
+        """Nodes a relation points at without a mention: the document's city (brandOf), a platform
+        named only by an account's suffix (“某某”头条号 → 今日头条)."""
+        implied = {gazetteer_entity(city_entry).key: gazetteer_entity(city_entry)} if city_entry is not None else {}
+        for _suffix, platform_id in self.lexicon.account_suffixes.items():
+            if platform_id in self.lexicon.entries:
+                entity = gazetteer_entity(self.lexicon.entries[platform_id])
+                implied[entity.key] = entity
+        used = {r.object for r in relations} - known
+        return [implied[key] for key in sorted(used) if key in implied]
+
 
     def _mentions(self, text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
         letter_mentions = _letter_mentions(text, sentences, letter, places)
