@@ -10,8 +10,8 @@ the results, in input order, into three files written atomically at the end:
   ``PRETTY_LIMIT`` triples, N-Triples lines, which are Turtle too, above it);
 - ``validation.ttl``: the SHACL report of every document graph that does not conform.
 
-The parent process keeps no graph in memory: only a digest per distinct triple and the entity
-keys for the summary. An interrupted build leaves the previous outputs and a consistent cache.
+The parent process keeps no graph in memory: only a 64-bit digest per distinct triple about a
+shared entity, and the entity keys for the summary. An interrupted build leaves the previous outputs and a consistent cache.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import IO
 
 from . import __version__
 from .atomic import replacing, write_text
+from .namespaces import CBR
 from .pipeline import DocumentResult, Extractor, input_files, process_document
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     merged_tmp = Path(name)
     try:
         with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
-            reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress)
+            reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress, settings.base or str(CBR))
         _write_merged(merged_tmp, outputs["graph"], result.triples)
     finally:
         merged_tmp.unlink(missing_ok=True)
@@ -109,8 +110,14 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     return result
 
 
-def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None) -> list[str]:
-    seen: set[bytes] = set()
+def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None, base: str) -> list[str]:
+    """Stream the results into the outputs. Only triples that several documents can share (those
+    about entities) are remembered, as 64-bit digests; a document's own nodes (the document, its
+    sentences, mentions, assertions and figures) are written straight through."""
+    shared: set[int] = set()
+    documents: set[str] = set()
+    local = 0
+    own = (f"<{base}assertion/", f"<{base}quantity/")
     reports: list[str] = []
     for done, item in enumerate(results, start=1):
         if progress is not None:
@@ -121,18 +128,26 @@ def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO
         result.documents += 1
         result.cached += item.cached
         result.extracted += not item.cached
+        if item.doc_iri in documents:  # the same text twice: one graph
+            continue
+        documents.add(item.doc_iri or "")
         result.relations += item.relations
         result.entities.update(dict(item.entities))
         if not item.conforms:
             result.nonconforming.append(item.path)
             reports.append(item.report)
         dataset.write(f"<{item.doc_iri}> {{\n{item.ntriples}}}\n")
+        prefix = f"<{item.doc_iri}"
         for line in item.ntriples.splitlines(keepends=True):
-            digest = hashlib.blake2b(line.encode("utf-8"), digest_size=10).digest()
-            if digest not in seen:
-                seen.add(digest)
+            if line.startswith(prefix) or line.startswith(own):
                 merged.write(line)
-    result.triples = len(seen)
+                local += 1
+                continue
+            digest = int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+            if digest not in shared:
+                shared.add(digest)
+                merged.write(line)
+    result.triples = local + len(shared)
     return reports
 
 
