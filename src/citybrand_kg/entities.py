@@ -30,7 +30,7 @@ KIND = {
     T.CITY: "city",
     T.EVENT: "event",
     T.BRAND_LABEL: "brand",
-    T.CREATIVE_WORK: "work",
+    T.CREATIVE_WORK: "creative-work",
     T.QUANTITY: "quantity",
     T.PROPOSAL: "proposal",
 }
