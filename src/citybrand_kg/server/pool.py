@@ -16,6 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import signal
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -64,9 +65,22 @@ def worker_main(conn: Connection, path: str, writable: bool, in_memory: bool = T
         conn.send(execute(store, job))
 
 
-def _open(path: str, writable: bool, in_memory: bool) -> GraphStore:
+def _open(path: str, writable: bool, in_memory: bool, attempts: int = 6) -> GraphStore:
+    """Open the store for a worker. A read-only snapshot taken while the writer is compacting can
+    find a table file gone (RocksDB reports corruption); taking the snapshot again then succeeds."""
     if writable:
         return GraphStore.open(Path(path))
+    for attempt in range(attempts):
+        try:
+            return _snapshot(path, in_memory)
+        except (RuntimeError, OSError, StoreError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _snapshot(path: str, in_memory: bool) -> GraphStore:
     snapshot = GraphStore.open_read_only(Path(path))
     if not in_memory:
         return snapshot
