@@ -106,7 +106,7 @@ class Extractor:
         """Nodes a relation points at without a mention: the document's city (brandOf), a platform
         named only by an account's suffix (“某某”头条号 → 今日头条)."""
         implied = {gazetteer_entity(city_entry).key: gazetteer_entity(city_entry)} if city_entry is not None else {}
-        for _suffix, platform_id in self.lexicon.account_suffixes.items():
+        for platform_id in self.lexicon.account_suffixes.values():
             if platform_id in self.lexicon.entries:
                 entity = gazetteer_entity(self.lexicon.entries[platform_id])
                 implied[entity.key] = entity
