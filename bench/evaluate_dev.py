@@ -14,9 +14,11 @@ import json
 import sys
 from pathlib import Path
 
-from citybrand_kg.evaluation import evaluate, load_gold, render_scores
-from citybrand_kg.pipeline import BuildSettings, Extractor, build
 from rdflib import Graph
+
+from citybrand_kg.corpus import BuildSettings, build
+from citybrand_kg.evaluation import evaluate, load_gold, render_scores
+from citybrand_kg.pipeline import Extractor
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "dev"

@@ -23,7 +23,7 @@ def extractor():
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory: pytest.TempPathFactory, extractor):
-    from citybrand_kg.pipeline import BuildSettings, build
+    from citybrand_kg.corpus import BuildSettings, build
 
     out = tmp_path_factory.mktemp("seed-build")
     return build([SEED], BuildSettings(out=out), extractor)

@@ -29,7 +29,7 @@ def mini_graph() -> Graph:
 
 def build_seed(out: Path) -> Path:
     """Run the pipeline on the bundled seed reply; returns the folder with graph.ttl and graph.trig."""
-    from citybrand_kg.pipeline import BuildSettings, build
+    from citybrand_kg.corpus import BuildSettings, build
 
     build([], BuildSettings(out=out, validate=False))
     return out

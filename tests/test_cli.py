@@ -81,7 +81,7 @@ def test_validate_query_and_exit_codes(tmp_path: Path) -> None:
 
 def test_interrupted_build_keeps_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor) -> None:
     from citybrand_kg import pipeline
-    from citybrand_kg.pipeline import BuildSettings, build
+    from citybrand_kg.corpus import BuildSettings, build
 
     build([SEED], BuildSettings(out=tmp_path, validate=False, cache=False), extractor)
     before = (tmp_path / "graph.ttl").read_bytes()

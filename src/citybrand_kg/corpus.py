@@ -69,14 +69,6 @@ class BuildResult:
     def conforms(self) -> bool:
         return not self.nonconforming
 
-    @property
-    def violations(self) -> int:
-        return len(self.nonconforming)
-
-    @property
-    def relation_count(self) -> int:
-        return self.relations
-
     def entity_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for type_name in self.entities.values():
@@ -105,7 +97,7 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
         _write_merged(merged_tmp, outputs["graph"], result.triples)
     finally:
         merged_tmp.unlink(missing_ok=True)
-    _write_report(outputs["validation"], reports, settings.validate)
+    _write_report(outputs["validation"], reports)
     result.outputs = outputs
     return result
 
@@ -164,7 +156,7 @@ def _write_merged(ntriples: Path, target: Path, triples: int) -> None:
             os.replace(ntriples, temporary)
 
 
-def _write_report(target: Path, reports: list[str], validated: bool) -> None:
+def _write_report(target: Path, reports: list[str]) -> None:
     from rdflib import BNode, Graph, Literal
     from rdflib.namespace import RDF, SH
 
@@ -181,8 +173,6 @@ def _write_report(target: Path, reports: list[str], validated: bool) -> None:
         for triple in part:
             if triple[1] not in (SH.conforms, SH.result) and triple[2] != SH.ValidationReport:
                 graph.add(triple)
-    if not validated:
-        graph.add((report, RDF.type, SH.ValidationReport))
     write_text(target, graph.serialize(format="turtle"))
 
 

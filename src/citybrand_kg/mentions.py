@@ -179,6 +179,7 @@ def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:
                 source="quantity",
                 sentence=view.index,
                 priority=P_QUANTITY,
+                quantity=quantity,
             )
         )
     return out

@@ -97,6 +97,7 @@ class Mention:
     sentence: int
     key: str | None = None
     priority: int = 0  # higher wins among equal spans
+    quantity: Quantity | None = None  # the parsed figure, for quantity mentions
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class NameRules:
     def __init__(self, lexicon: Lexicon, is_word: Callable[[str], bool] = lambda _w: False) -> None:
         self.lexicon = lexicon
         self.is_word = is_word
+        self._place_memo: dict[str, bool] = {}
         w = lexicon.word_set
         self.boundaries = w("name_boundaries") | w("function_words")
         self.brand_boundaries = self.boundaries | w("brand_boundaries")
@@ -159,7 +160,13 @@ class NameRules:
         return ch == "中" or any(self.lexicon.entries[i].type is T.COUNTRY for i in ids)
 
     def _has_place(self, text: str) -> bool:
-        return any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
+        """Does ``text`` contain a place name? Memoised: the same names are asked about again and again."""
+        known = self._place_memo.get(text)
+        if known is None:
+            known = any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
+            if len(self._place_memo) < 100_000:
+                self._place_memo[text] = known
+        return known
 
     def _named_enough(self, name: str, head: str) -> bool:
         """Besides its head (and, for weak heads, its places) a name needs two letters of its own."""

@@ -3,9 +3,9 @@
 document → sentences → letter structure and places → mentions → entities → relations
 → :class:`Extraction` → RDF graph → validation → files.
 
-``extract(document)`` is the per-document extractor (pure apart from loading ``data/`` once);
-``build(paths, settings)`` reads files, extracts, maps to RDF, validates and writes the outputs
-atomically, collecting the files it could not read instead of stopping at them.
+``Extractor.extract(document)`` is the per-document extractor (pure apart from loading ``data/``
+once); ``process_document(path, …)`` takes one file through extraction, RDF and validation.
+Batches of files (workers, cache, outputs) are :mod:`citybrand_kg.corpus`'s business.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from .model import (
 )
 from .names import NameRules, Token, canonical_body
 from .places import document_places
-from .quantities import find_dates, find_quantities
+from .quantities import find_dates
 from .relations import DOCUMENT, DocumentFacts, Linked, find_relations
 from .sentences import split_sentences
 
@@ -62,6 +62,12 @@ class Extractor:
         self.lexicon = lexicon or load_lexicon()
         self._tokenizer = _tokenizer()
         self.rules = NameRules(self.lexicon, self.is_word)
+        # platforms named by an account's suffix (公众号 → 微信), longest suffix first; loaded once
+        self._suffix_platforms = tuple(
+            (suffix, gazetteer_entity(self.lexicon.entries[pid]))
+            for suffix, pid in sorted(self.lexicon.account_suffixes.items(), key=lambda kv: -len(kv[0]))
+            if pid in self.lexicon.entries
+        )
 
     def is_word(self, text: str) -> bool:
         """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
@@ -105,14 +111,11 @@ class Extractor:
     def _implied_entities(self, relations: list[Relation], city_entry: GazetteerEntry | None, facts: DocumentFacts, known: set[str]) -> list[Entity]:
         """Nodes a relation points at without a mention: the document's city (brandOf), a platform
         named only by an account's suffix (“某某”头条号 → 今日头条)."""
-        implied = {gazetteer_entity(city_entry).key: gazetteer_entity(city_entry)} if city_entry is not None else {}
-        for platform_id in self.lexicon.account_suffixes.values():
-            if platform_id in self.lexicon.entries:
-                entity = gazetteer_entity(self.lexicon.entries[platform_id])
-                implied[entity.key] = entity
+        implied = {entity.key: entity for _suffix, entity in self._suffix_platforms}
+        if city_entry is not None:
+            implied[gazetteer_entity(city_entry).key] = gazetteer_entity(city_entry)
         used = {r.object for r in relations} - known
         return [implied[key] for key in sorted(used) if key in implied]
-
 
     def _mentions(self, text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
         letter_mentions = _letter_mentions(text, sentences, letter, places)
@@ -130,10 +133,9 @@ class Extractor:
         linked: list[tuple[ResolvedMention, EntityType]] = []
         for mention in mentions:
             if mention.type is T.QUANTITY:
-                parsed = find_quantities(normalized(mention.surface), self.rules.quantity_pattern)
-                if not parsed:
+                if mention.quantity is None:
                     continue
-                entity = quantity_entity(doc_key, mention, parsed[0][1])
+                entity = quantity_entity(doc_key, mention, mention.quantity)
             else:
                 entity = link_mention(mention, self.lexicon)
             entities.append(entity)
@@ -141,16 +143,10 @@ class Extractor:
         return merge_entities(entities), linked
 
     def _facts(self, norm: str, letter: LetterInfo, places: PlaceContext, city_entry, entities: list[Entity], linked: list) -> DocumentFacts:
-        from .entities import gazetteer_entity
-
         city = gazetteer_entity(city_entry).key if city_entry is not None else None
         issuer = entity_key(T.GOVERNMENT_BODY, canonical_body(letter.issuer, places)) if letter.issuer else None
         accounts = [e.key for e in entities if e.type is T.ACCOUNT]
-        suffixes = tuple(
-            (suffix, gazetteer_entity(self.lexicon.entries[pid]).key)
-            for suffix, pid in sorted(self.lexicon.account_suffixes.items(), key=lambda kv: -len(kv[0]))
-            if pid in self.lexicon.entries
-        )
+        suffixes = tuple((suffix, entity.key) for suffix, entity in self._suffix_platforms)
         return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=_dateline_outlets(norm, linked))
 
     def _relations(self, norm: str, sentences: tuple[Sentence, ...], linked: list, entities: list[Entity], letter: LetterInfo, facts: DocumentFacts) -> list[Relation]:
@@ -218,17 +214,20 @@ def _repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found
     if not names:
         return []
     index = SurfaceIndex({label: (label,) for label in names})
-    taken = sorted((m.span.begin, m.span.end) for m in found)
+    taken: dict[int, list[Span]] = {}
+    for m in found:
+        taken.setdefault(m.sentence, []).append(m.span)
     extra: list[Mention] = []
     for sentence in sentences:
         b, e = sentence.span.begin, sentence.span.end
+        spans = taken.setdefault(sentence.index, [])
         for match in index.find(norm[b:e]):
             span = Span(b + match.begin, b + match.end)
-            if any(span.begin < t_end and t_begin < span.end for t_begin, t_end in taken):
+            if any(span.overlaps(other) for other in spans):
                 continue
             source = names[match.ids[0]]
             extra.append(replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index))
-            taken.append((span.begin, span.end))
+            spans.append(span)
     return extra
 
 
@@ -396,14 +395,6 @@ def process_document(path: Path, key: str, extractor: Extractor, *, base: str | 
         report=report,
     )
 
-
-def __getattr__(name: str) -> object:
-    """``BuildSettings``, ``BuildResult`` and ``build`` live in :mod:`citybrand_kg.corpus`."""
-    if name in ("BuildSettings", "BuildResult", "build"):
-        from . import corpus
-
-        return getattr(corpus, name)
-    raise AttributeError(name)
 
 
 __all__ = ["CitybrandError", "DocumentResult", "Extractor", "document_key", "input_files", "process_document"]

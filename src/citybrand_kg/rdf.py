@@ -8,9 +8,8 @@ serialisation is byte-identical across runs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Entity, EntityType, Extraction, Relation, Sentence, Span
@@ -170,25 +169,8 @@ def _relation(graph: Graph, iris: Iris, relation: Relation, sentence: URIRef) ->
     graph.add((node, CBO.rule, Literal(relation.rule)))
 
 
-def merged_graph(graphs: Iterable[Graph]) -> Graph:
-    merged = bind_prefixes(Graph())
-    for graph in graphs:
-        merged += graph
-    return merged
-
-
-def dataset_of(named: Iterable[tuple[URIRef, Graph]]) -> Dataset:
-    dataset = Dataset()
-    bind_prefixes(dataset)  # type: ignore[arg-type]
-    for name, graph in named:
-        target = dataset.graph(name)
-        for triple in graph:
-            target.add(triple)
-    return dataset
-
-
 def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
     return Iris(base, extraction.doc_key).document
 
 
-__all__ = ["EntityType", "dataset_of", "document_iri", "extraction_graph", "merged_graph"]
+__all__ = ["EntityType", "document_iri", "extraction_graph"]

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import EntityType, Relation, Span
+from .quantities import datatype_of
 
 T = EntityType
 _CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
@@ -239,12 +240,8 @@ def _dates(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tupl
             or [d for d in dates if d[0].end <= m.begin][-1:]
         )
         for _span, values in chosen[:1]:
-            out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=_datatype(v)) for v in values]
+            out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=datatype_of(v)) for v in values]
     return out
-
-
-def _datatype(iso: str) -> str:
-    return {0: "gYear", 1: "gYearMonth", 2: "date"}[iso.count("-")]
 
 
 def _measures(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
