@@ -58,3 +58,10 @@ def test_relations_of_a_letter(extractor) -> None:
     assert ("丝路新语国际论坛", "measure", "近500人") in relations
     assert ("@document", "issuedBy", "中共西安市委宣传部") in relations
     assert any(p == "respondsTo" for _s, p, _o in relations)
+
+
+def test_a_name_with_full_width_brackets_is_found_again_unquoted(extractor) -> None:
+    text = HEAD + "开设“Sunny Coast（阳光海岸）”账号。\nSunny Coast（阳光海岸）粉丝超过10万。\n中共西安市委宣传部\n"
+    extraction = extractor.extract(Document(text=text, source="repeat.txt"))
+    account = next(e.key for e in extraction.entities if e.type.value == "SocialMediaAccount")
+    assert sum(m.entity == account for m in extraction.mentions) == 2

@@ -213,7 +213,7 @@ def _repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found
     names = {m.label: m for m in found if m.type in _REPEATABLE and m.key is None and len(m.label) >= 3 and m.source != "letter"}
     if not names:
         return []
-    index = SurfaceIndex({label: (label,) for label in names})
+    index = SurfaceIndex({normalized(label): (label,) for label in names})  # labels are as written; the scan reads the folded copy
     taken: dict[int, list[Span]] = {}
     for m in found:
         taken.setdefault(m.sentence, []).append(m.span)
