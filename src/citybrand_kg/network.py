@@ -30,7 +30,6 @@ label, the events that carry it: events mentioned in a sentence that also mentio
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
@@ -39,6 +38,7 @@ from networkx.algorithms.community import greedy_modularity_communities
 from rdflib import Graph
 
 from citybrand_kg.namespaces import CBO, ITSRDF, NIF
+from citybrand_kg.query import display_width
 from citybrand_kg.tables import EntityRow, entity_rows, relation_rows
 
 ACTOR_CLASSES = frozenset({
@@ -220,18 +220,13 @@ def _ranked_table(title: str, ranked: tuple[Ranked, ...], integer: bool = False)
 def _table(title: str, header: list[str], rows: list[list[str]]) -> str:
     if not rows:
         return f"{title}\n  (none)"
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [title, "  " + "  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip(),
              "  " + "  ".join("-" * w for w in widths)]
     lines += ["  " + "  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,17 +70,16 @@ def render(answer: QueryAnswer, fmt: str) -> str:
 
 def _table(answer: QueryAnswer) -> str:
     cells = [list(answer.variables)] + [["" if v is None else v for v in row] for row in answer.rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(answer.variables))]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(answer.variables))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(value + " " * (widths[i] - _width(value)) for i, value in enumerate(row)).rstrip())
+        lines.append("  ".join(value + " " * (widths[i] - display_width(value)) for i, value in enumerate(row)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     lines.append(f"({len(answer.rows)} rows)")
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def display_width(text: str) -> int:
+    """Terminal columns: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
