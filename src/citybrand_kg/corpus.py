@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -206,7 +207,9 @@ _WORKER: Extractor | None = None
 
 
 def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the build and keeps the old outputs."""
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Extractor()
 
 
