@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .gazetteers import Lexicon
-from .model import EntityType, Mention, Span
-from .names import NameRules, Token
+from .model import EntityType, Mention, Span, Token
+from .names import NameRules
 from .quantities import find_quantities
 
 T = EntityType

@@ -42,6 +42,15 @@ class EntityType(str, Enum):
 
 
 @dataclass(frozen=True)
+class Token:
+    """A word of a sentence, as the segmenter cut it."""
+
+    begin: int  # offsets within the sentence
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Span:
     """A half-open code-point range ``[begin, end)`` of the document text."""
 

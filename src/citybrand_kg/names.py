@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .gazetteers import Lexicon, Match
-from .model import EntityType, Mention, Span
+from .model import EntityType, Mention, Span, Token
 from .quantities import compile_quantity_pattern
 
 if TYPE_CHECKING:
@@ -38,13 +37,6 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季�
 _DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
 _NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
 _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
-
-
-@dataclass(frozen=True)
-class Token:
-    begin: int  # offsets within the sentence
-    end: int
-    text: str
 
 
 class NameRules:

@@ -42,8 +42,10 @@ from .model import (
     ResolvedMention,
     Sentence,
     Span,
+    Token,
 )
-from .names import NameRules, Token, canonical_body
+from .names import NameRules, canonical_body
+from .segmenter import Segmenter, jieba_tokenizer
 from .places import document_places
 from .quantities import find_dates
 from .relations import DOCUMENT, DocumentFacts, Linked, find_relations
@@ -61,6 +63,7 @@ class Extractor:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
         self._tokenizer = _tokenizer()
+        self._segmenter = Segmenter(self._tokenizer)
         self.rules = NameRules(self.lexicon, self.is_word)
         # platforms named by an account's suffix (公众号 → 微信), longest suffix first; loaded once
         self._suffix_platforms = tuple(
@@ -74,11 +77,7 @@ class Extractor:
         return self._tokenizer.FREQ.get(text, 0) >= 20
 
     def tokens(self, text: str) -> tuple[Token, ...]:
-        out, pos = [], 0
-        for word in self._tokenizer.cut(text, HMM=False):
-            out.append(Token(pos, pos + len(word), word))
-            pos += len(word)
-        return tuple(out)
+        return self._segmenter.tokens(text)
 
     def extract(self, document: Document) -> Extraction:
         text = document.text
@@ -317,11 +316,7 @@ _TOKENIZER = None
 def _tokenizer():  # type: ignore[no-untyped-def]
     global _TOKENIZER
     if _TOKENIZER is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _TOKENIZER = jieba.Tokenizer()
-        _TOKENIZER.initialize()
+        _TOKENIZER = jieba_tokenizer()
     return _TOKENIZER
 
 
