@@ -26,8 +26,8 @@ from citybrand_kg.server.jobs import (
     UpdateJob,
 )
 from citybrand_kg.server.negotiation import GRAPH_FORMATS, RESULTS_FORMATS, choose, parse_accept
-from citybrand_kg.server.results import serialize_boolean, serialize_select
-from citybrand_kg.store import GraphStore
+from citybrand_kg.server.results import serialize_boolean, serialize_solutions
+from citybrand_kg.store import GraphStore, QueryResult
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +64,38 @@ def _dispatch(store: GraphStore, job: Job) -> Outcome:
 
 def run_query(store: GraphStore, job: QueryJob) -> Outcome:
     """Evaluate, cap at ``max_rows``, serialise as negotiated."""
-    result = store.query(
-        job.sparql,
-        default_graph=[_graph_node(iri) for iri in job.default_graphs],
-        named_graphs=[ox.NamedNode(iri) for iri in job.named_graphs],
-    )
+    result, bounded = _evaluate(store, job)
     ranges = parse_accept(job.accept)
     if isinstance(result, ox.QueryBoolean):
         return _boolean_outcome(bool(result), ranges)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions_outcome(result, ranges, job.max_rows)
+        return _solutions_outcome(result, ranges, job.max_rows, bounded)
     return _triples_outcome(result, ranges, job.max_rows)
+
+
+def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
+    """The query's result, and whether its evaluation stops after ``max_rows + 1`` solutions.
+
+    The query is first run with ``LIMIT max_rows + 1`` appended (on a line of its own, after any
+    comment). That parses only when the query has no top-level LIMIT and no trailing VALUES
+    block, and then the LIMIT applies to the whole query: a SELECT gives the first rows it
+    would have given anyway, an ASK the same answer. CONSTRUCT and DESCRIBE are run again as
+    written, since their LIMIT counts solutions, not triples; so are the queries the appended
+    LIMIT does not fit (their parse errors are the original query's).
+    """
+    default_graph = [_graph_node(iri) for iri in job.default_graphs]
+    named_graphs = [ox.NamedNode(iri) for iri in job.named_graphs]
+
+    def query(sparql: str) -> QueryResult:
+        return store.query(sparql, default_graph=default_graph, named_graphs=named_graphs)
+
+    try:
+        result = query(f"{job.sparql}\nLIMIT {job.max_rows + 1}")
+    except QueryError:
+        return query(job.sparql), False
+    if isinstance(result, ox.QueryTriples):
+        return query(job.sparql), False
+    return result, True
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
@@ -88,16 +109,12 @@ def _boolean_outcome(value: bool, ranges: list) -> Outcome:
     return Outcome(200, serialize_boolean(value, RESULTS_FORMATS[media_type]), _with_charset(media_type))
 
 
-def _solutions_outcome(solutions: ox.QuerySolutions, ranges: list, max_rows: int) -> Outcome:
+def _solutions_outcome(solutions: ox.QuerySolutions, ranges: list, max_rows: int, bounded: bool) -> Outcome:
     media_type = choose(ranges, list(RESULTS_FORMATS))
     if media_type is None:
         return _not_acceptable("SELECT", list(RESULTS_FORMATS))
-    variables = [variable.value for variable in solutions.variables]
-    width = range(len(variables))
-    rows = [[solution[index] for index in width] for solution in itertools.islice(solutions, max_rows + 1)]
-    headers = _cap_headers(rows, max_rows)
-    body = serialize_select(variables, rows[:max_rows], RESULTS_FORMATS[media_type])
-    return Outcome(200, body, _with_charset(media_type), headers)
+    body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows, bounded=bounded)
+    return Outcome(200, body, _with_charset(media_type), _truncation_headers(max_rows) if truncated else {})
 
 
 def _triples_outcome(triples: ox.QueryTriples, ranges: list, max_rows: int) -> Outcome:
@@ -105,7 +122,7 @@ def _triples_outcome(triples: ox.QueryTriples, ranges: list, max_rows: int) -> O
     if media_type is None:
         return _not_acceptable("CONSTRUCT/DESCRIBE", list(GRAPH_FORMATS))
     collected = list(itertools.islice(triples, max_rows + 1))
-    headers = _cap_headers(collected, max_rows)
+    headers = _truncation_headers(max_rows) if len(collected) > max_rows else {}
     body = serialize_rdf(collected[:max_rows], GRAPH_FORMATS[media_type])
     return Outcome(200, body, _with_charset(media_type), headers)
 
@@ -117,9 +134,7 @@ def serialize_rdf(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFor
     return ox.serialize(items, format=fmt) or b""
 
 
-def _cap_headers(rows: list, max_rows: int) -> dict[str, str]:
-    if len(rows) <= max_rows:
-        return {}
+def _truncation_headers(max_rows: int) -> dict[str, str]:
     return {"X-SPARQL-Truncated": "true", "X-SPARQL-Max-Rows": str(max_rows)}
 
 

@@ -1,38 +1,119 @@
-"""Serialise SELECT / ASK results (SPARQL 1.1 JSON, XML, CSV, TSV).
+"""Serialise SELECT / ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) within the row cap.
 
-The results are capped at a number of rows before they are written, so they are serialised
-here from the collected rows rather than by streaming pyoxigraph's own writer.
+SELECT results are written by pyoxigraph's own (Rust) writers; no row becomes a Python object.
+The row cap is enforced in one of two ways:
+
+* **bounded** results come from a query whose evaluation was already limited to
+  ``max_rows + 1`` rows (see ``execution.run_query``). They are written straight in the
+  requested format; a sound upper bound on the rows, read off the bytes, settles almost every
+  case, and only when it cannot (a result near the cap) is the body converted to TSV to count
+  its rows exactly. (CSV cannot be read back, so it is always written from TSV.)
+* **unbounded** results are written as TSV (one line per row) to a writer that stops the
+  evaluation once it holds ``max_rows + 1`` rows; the kept rows are then converted to the
+  requested format.
+
+Cutting a result to its first ``max_rows`` rows always goes through TSV: a TSV line is one row,
+and pyoxigraph's TSV reader and writers round-trip every term exactly.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+TSV = ox.QueryResultsFormat.TSV
+CSV = ox.QueryResultsFormat.CSV
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-Row = Sequence[Any]  # one term (or None when unbound) per variable
+
+class _Full(Exception):
+    """Raised by :class:`_LineCounter` to stop a writer once it has enough rows."""
 
 
-def serialize_select(variables: Sequence[str], rows: Sequence[Row], fmt: ox.QueryResultsFormat) -> bytes:
-    """Rows of terms → bytes in ``fmt``.
+class _LineCounter:
+    """A binary sink for pyoxigraph's TSV writer that gives up after ``limit`` lines."""
 
-    The rows are written as TSV (cheap: one ``str`` per term) and handed to pyoxigraph's native
-    writers, which is about twice as fast as building the documents in Python; the Python
-    writers below are the fallback for anything that does not survive the TSV round trip.
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        self.parts.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def serialize_solutions(
+    solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int, *, bounded: bool
+) -> tuple[bytes, bool]:
+    """The solutions in ``fmt``, at most ``max_rows`` of them, and whether any were cut.
+
+    ``bounded``: the evaluation yields at most ``max_rows + 1`` rows.
     """
+    if bounded and fmt != CSV:  # CSV cannot be read back; it is written from TSV below
+        body = solutions.serialize(format=fmt) or b""
+        if _row_bound(body, fmt) <= max_rows:
+            return body, False
+        tsv = body if fmt == TSV else ox.parse_query_results(body, fmt).serialize(format=TSV) or b""
+        if _rows(tsv) <= max_rows:
+            return body, False
+    else:
+        tsv = (solutions.serialize(format=TSV) or b"") if bounded else _tsv_head(solutions, max_rows + 1)
+        if _rows(tsv) <= max_rows:
+            return _convert(tsv, fmt), False
+    return _convert(_first_rows(tsv, max_rows), fmt), True
+
+
+def _tsv_head(solutions: ox.QuerySolutions, rows: int) -> bytes:
+    """The header and at most the first ``rows`` rows (and maybe a few more) as TSV."""
+    sink = _LineCounter(rows + 1)  # + 1: the header line
     try:
-        native = ox.parse_query_results(_tsv(variables, rows), ox.QueryResultsFormat.TSV)
-        return native.serialize(format=fmt) or b""
-    except (SyntaxError, ValueError):
-        return _SELECT_WRITERS[fmt](variables, rows)
+        solutions.serialize(sink, format=TSV)  # type: ignore[arg-type]  # a duck-typed binary file
+    except _Full:
+        pass
+    return sink.value
+
+
+def _rows(tsv: bytes) -> int:
+    return max(tsv.count(b"\n") - 1, 0)
+
+
+def _first_rows(tsv: bytes, rows: int) -> bytes:
+    end = -1
+    for _ in range(rows + 1):
+        end = tsv.index(b"\n", end + 1)
+    return tsv[: end + 1]
+
+
+def _convert(tsv: bytes, fmt: ox.QueryResultsFormat) -> bytes:
+    if fmt == TSV:
+        return tsv
+    return ox.parse_query_results(tsv, TSV).serialize(format=fmt) or b""
+
+
+def _row_bound(body: bytes, fmt: ox.QueryResultsFormat) -> int:
+    """An upper bound on the rows of a results document, whatever its layout.
+
+    JSON: every row is an object, besides the document, ``head`` and ``results`` objects (braces
+    inside strings only raise the bound). XML: every row is a ``<result>`` element, and ``<``
+    never appears unescaped in text. TSV: every row is a line, after the header line.
+    """
+    if fmt == ox.QueryResultsFormat.JSON:
+        return body.count(b"{") - 3
+    if fmt == ox.QueryResultsFormat.XML:
+        return body.count(b"<result")
+    return body.count(b"\n") - 1  # TSV
 
 
 def serialize_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
@@ -46,111 +127,3 @@ def serialize_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
             f"<boolean>{text}</boolean></sparql>\n"
         ).encode()
     return f"{text}\r\n".encode() if fmt == ox.QueryResultsFormat.CSV else f"{text}\n".encode()
-
-
-def term_to_json(term: Any) -> dict[str, Any]:
-    """One RDF term in the SPARQL 1.1 JSON results shape."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        return _literal_to_json(term)
-    return {
-        "type": "triple",
-        "value": {
-            "subject": term_to_json(term.subject),
-            "predicate": term_to_json(term.predicate),
-            "object": term_to_json(term.object),
-        },
-    }
-
-
-def _literal_to_json(literal: ox.Literal) -> dict[str, Any]:
-    found: dict[str, Any] = {"type": "literal", "value": literal.value}
-    if literal.language:
-        found["xml:lang"] = literal.language
-    elif literal.datatype.value != XSD_STRING:
-        found["datatype"] = literal.datatype.value
-    return found
-
-
-def _json(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    bindings = [
-        {name: term_to_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
-        for row in rows
-    ]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _xml(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    parts = [f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}"><head>']
-    parts.extend(f"<variable name={quoteattr(name)}/>" for name in variables)
-    parts.append("</head><results>")
-    for row in rows:
-        parts.append("<result>")
-        for name, term in zip(variables, row, strict=True):
-            if term is not None:
-                parts.append(f"<binding name={quoteattr(name)}>{_term_to_xml(term)}</binding>")
-        parts.append("</result>")
-    parts.append("</results></sparql>\n")
-    return "".join(parts).encode()
-
-
-def _term_to_xml(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return (
-        f"<triple><subject>{_term_to_xml(term.subject)}</subject>"
-        f"<predicate>{_term_to_xml(term.predicate)}</predicate>"
-        f"<object>{_term_to_xml(term.object)}</object></triple>"
-    )
-
-
-def _csv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    lines = [",".join(_csv_field(name) for name in variables)]
-    lines.extend(",".join(_csv_field(_csv_value(term)) for term in row) for row in rows)
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
-def _csv_value(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
-def _csv_field(value: str) -> str:
-    if any(char in value for char in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _tsv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    lines = ["\t".join(f"?{name}" for name in variables)]
-    lines.extend("\t".join(_tsv_value(term) for term in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _tsv_value(term: Any) -> str:
-    return "" if term is None else str(term).replace("\t", "\\t")
-
-
-_SELECT_WRITERS = {
-    ox.QueryResultsFormat.JSON: _json,
-    ox.QueryResultsFormat.XML: _xml,
-    ox.QueryResultsFormat.CSV: _csv,
-    ox.QueryResultsFormat.TSV: _tsv,
-}
