@@ -10,7 +10,6 @@ must show a sign of being a proper name (quotation, ordinal, year, a place, Lati
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -53,9 +52,9 @@ class NameRules:
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
         self.event_generic = w("event_generic")
-        self.event_heads = _longest_first(w("event_heads"))
+        self.event_heads = Heads(w("event_heads"))
         self.org_heads = _longest_first(w("organization_heads"))
-        self.media_heads = _longest_first(w("media_heads"))
+        self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
         two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
         self.org_head_re = re.compile("|".join(map(re.escape, sorted(set(two_char_heads), key=len, reverse=True))))
@@ -322,7 +321,7 @@ class NameRules:
         text = view.text
         for m in self.quoted.finditer(text):
             name = m["n"]
-            head = _ends_with(name, self.event_heads)
+            head = self.event_heads.ending(name)
             if head and len(head) == 1 and not self._ends_token(view, m.end("n"), self.event_heads):
                 head = None
             if head and not (len(head) == 1 and len(name) <= 2):
@@ -338,7 +337,7 @@ class NameRules:
             label = name if head in self.event_generic else _clean(text[begin : m.end()])
             out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
         for i, token in enumerate(view.tokens):
-            head = _head_of(token.text, self.event_heads)
+            head = self.event_heads.of_token(token.text)
             if head is None:
                 continue
             following = view.tokens[i + 1].text if i + 1 < len(view.tokens) else ""
@@ -354,9 +353,9 @@ class NameRules:
                 out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
         return out
 
-    def _ends_token(self, view: SentenceView, end: int, heads: tuple[str, ...]) -> bool:
+    def _ends_token(self, view: SentenceView, end: int, heads: Heads) -> bool:
         """Does a token ending at ``end`` end with one of ``heads`` (one-character heads: whole token)?"""
-        return any(t.end == end and _head_of(t.text, heads) is not None for t in view.tokens)
+        return any(t.end == end and heads.of_token(t.text) is not None for t in view.tokens)
 
     def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
         """Ordinal written right before a quoted name (第五届“…”; a year before a quoted name is its date)."""
@@ -377,7 +376,7 @@ class NameRules:
                 if name in entry.risky:  # only book-title marks make a risky name safe
                     out.append(self._mention(view, m.start("n"), m.end("n"), entry.type, entry.label, "gazetteer", 20, entry.id))
                 continue
-            if _ends_with(name, self.media_heads):
+            if self.media_heads.ending(name):
                 out.append(self._mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
             else:
                 out.append(self._mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
@@ -463,24 +462,42 @@ def _longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@functools.lru_cache(maxsize=64)
-def _suffix_table(heads: tuple[str, ...]) -> tuple[frozenset[str], tuple[int, ...]]:
-    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+_MEMO_LIMIT = 200_000
 
 
-def _ends_with(name: str, heads: tuple[str, ...]) -> str | None:
-    """The longest head ``name`` ends with (one set probe per head length)."""
-    known, lengths = _suffix_table(heads)
-    return next((name[-n:] for n in lengths if n <= len(name) and name[-n:] in known), None)
+class Heads(tuple[str, ...]):
+    """Head words, longest first, looked up by suffix (one set probe per head length); what a
+    token's head is, is remembered, since the same words come back sentence after sentence."""
 
+    def __new__(cls, words: frozenset[str] | tuple[str, ...]) -> Heads:
+        return super().__new__(cls, _longest_first(words))
 
-def _head_of(token: str, heads: tuple[str, ...]) -> str | None:
-    """The head a token ends with. A one-character head must be the whole token or follow a word
-    of two characters or more (文化|周, 旅游|节), never finish a two-character word (发展, 季节)."""
-    head = _ends_with(token, heads)
-    if head is None or (len(head) == 1 and 1 < len(token) < 3):
+    def __init__(self, _words: frozenset[str] | tuple[str, ...]) -> None:
+        self._known = frozenset(self)
+        self._lengths = tuple(sorted({len(h) for h in self}, reverse=True))
+        self._token_heads: dict[str, str | None] = {}
+
+    def ending(self, name: str) -> str | None:
+        """The longest head ``name`` ends with."""
+        size = len(name)
+        for n in self._lengths:
+            if n <= size and name[-n:] in self._known:
+                return name[-n:]
         return None
-    return head
+
+    def of_token(self, token: str) -> str | None:
+        """The head a token ends with. A one-character head must be the whole token or follow a
+        word of two characters or more (文化|周, 旅游|节), never finish a two-character word (发展, 季节)."""
+        try:
+            return self._token_heads[token]
+        except KeyError:
+            head = self.ending(token)
+            if head is not None and len(head) == 1 and 1 < len(token) < 3:
+                head = None
+            if len(self._token_heads) >= _MEMO_LIMIT:
+                self._token_heads.clear()
+            self._token_heads[token] = head
+            return head
 
 
 def _stops(token: str, stop: frozenset[str]) -> bool:
