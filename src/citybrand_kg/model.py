@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from typing import NamedTuple
 
 
 class EntityType(str, Enum):
@@ -41,9 +42,8 @@ class EntityType(str, Enum):
         return self in (EntityType.ORGANIZATION, EntityType.GOVERNMENT_BODY, EntityType.MEDIA_OUTLET)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of a sentence, as the segmenter cut it."""
+class Token(NamedTuple):
+    """A word of a sentence, as the segmenter cut it (a named tuple: there are many)."""
 
     begin: int  # offsets within the sentence
     end: int
