@@ -180,7 +180,17 @@ def _fold(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
-_FOLD_TABLE: dict[int, str] = {}
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds a character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = _fold(ch) if code >= 0x80 else ch
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def normalized(text: str) -> str:
@@ -188,12 +198,4 @@ def normalized(text: str) -> str:
 
     ``len(normalized(t)) == len(t)`` always holds, so a span found in the copy slices the original.
     """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        folded = _FOLD_TABLE.get(code)
-        if folded is None:
-            folded = _fold(ch) if code >= 0x80 else ch
-            _FOLD_TABLE[code] = folded
-        out.append(folded)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
