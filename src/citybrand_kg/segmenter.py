@@ -25,19 +25,22 @@ _SKIP = re.compile(r"(\r\n|\s)")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
+_MEMO_LIMIT = 500_000
+_UNSEEN = object()
+_STOP = object()
+
+
 class Segmenter:
     """Maximum-probability segmentation over a jieba ``Tokenizer``'s dictionary."""
 
     def __init__(self, tokenizer: Any) -> None:
         self.tokenizer = tokenizer
-        self._logp: dict[str, float] = {}
+        self._logp: dict[str, object] = {}
         self._total = None
 
     def tokens(self, text: str) -> tuple[Token, ...]:
-        out: list[Token] = []
-        for begin, end in self.spans(text):
-            out.append(Token(begin, end, text[begin:end]))
-        return tuple(out)
+        new = tuple.__new__
+        return tuple([new(Token, (begin, end, text[begin:end])) for begin, end in self.spans(text)])
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
@@ -65,7 +68,7 @@ class Segmenter:
     def _block(self, block: str, offset: int, out: list[tuple[int, int]]) -> None:
         freq = self.tokenizer.FREQ
         total = self.tokenizer.total
-        if total != self._total:  # the dictionary changed (add_word): forget remembered scores
+        if total != self._total or len(self._logp) > _MEMO_LIMIT:  # the dictionary changed (add_word)
             self._logp.clear()
             self._total = total
         logp = self._logp
@@ -77,21 +80,24 @@ class Segmenter:
             best, best_end = -math.inf, -1
             i = k
             frag = block[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    p = logp.get(frag)
-                    if p is None:
-                        p = logp[frag] = math.log(freq[frag]) - log_total
+            while True:
+                # a word's log-probability; None: only a prefix of longer words; _STOP: neither
+                p = logp.get(frag, _UNSEEN)
+                if p is _UNSEEN:
+                    f = freq.get(frag)
+                    p = logp[frag] = _STOP if f is None else (math.log(f) - log_total if f else None)
+                if p is _STOP:
+                    break
+                if p is not None:
                     s = p + score[i + 1]
                     if s >= best:
                         best, best_end = s, i
                 i += 1
+                if i == n:
+                    break
                 frag = block[k : i + 1]
             if best_end < 0:  # no dictionary word starts here: the character alone
-                p = logp.get(block[k])
-                if p is None:
-                    p = math.log(freq.get(block[k]) or 1) - log_total
-                best, best_end = p + score[k + 1], k
+                best, best_end = math.log(freq.get(block[k]) or 1) - log_total + score[k + 1], k
             score[k] = best
             last[k] = best_end
         # walk the route; single ASCII letters or digits in a row are one word, as jieba joins them
