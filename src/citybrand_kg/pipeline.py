@@ -45,7 +45,7 @@ from .model import (
     Token,
 )
 from .names import NameRules, canonical_body
-from .segmenter import Segmenter, jieba_tokenizer
+from .segmenter import Dictionary, Segmenter, load_dictionary
 from .places import document_places
 from .quantities import find_dates
 from .relations import DOCUMENT, DocumentFacts, Linked, find_relations
@@ -62,8 +62,8 @@ class Extractor:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
-        self._tokenizer = _tokenizer()
-        self._segmenter = Segmenter(self._tokenizer)
+        self._dictionary = _dictionary()
+        self._segmenter = Segmenter(self._dictionary)
         self.rules = NameRules(self.lexicon, self.is_word)
         # platforms named by an account's suffix (公众号 → 微信), longest suffix first; loaded once
         self._suffix_platforms = tuple(
@@ -74,7 +74,7 @@ class Extractor:
 
     def is_word(self, text: str) -> bool:
         """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
-        return self._tokenizer.FREQ.get(text, 0) >= 20
+        return self._dictionary.frequency(text) >= 20
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         return self._segmenter.tokens(text)
@@ -310,14 +310,15 @@ def document_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-_TOKENIZER = None
+_DICTIONARY: Dictionary | None = None
 
 
-def _tokenizer():  # type: ignore[no-untyped-def]
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = jieba_tokenizer()
-    return _TOKENIZER
+def _dictionary() -> Dictionary:
+    """jieba's dictionary, loaded once per process (from the user's cache after the first run)."""
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        _DICTIONARY = load_dictionary()
+    return _DICTIONARY
 
 
 # --- reading inputs -----------------------------------------------------------------------------

@@ -4,19 +4,32 @@
 (``tests/test_segmenter.py`` checks it against jieba on real and random text), with their
 offsets. It walks the same prefix dictionary and picks the same maximum-probability route,
 breaking ties the same way (the longer word), but builds the word graph and the route in one
-right-to-left pass and remembers each word's log-probability, which makes it about twice as fast
-as ``cut`` over sentences of this genre. Words a caller adds to jieba's dictionary are seen,
-since the dictionary is read at each call.
+right-to-left pass and remembers what each fragment is (a word and its log-probability, only a
+prefix of words, or neither), which makes it two to three times as fast as ``cut``.
+
+The dictionary is jieba's, held in an Aho-Corasick trie (:class:`Dictionary`): word → frequency,
+and "is this a prefix of a word". Built once from jieba's dictionary and kept as a pickle in the
+user's cache folder, it loads in a few hundredths of a second, where jieba's own start-up (its
+prefix dictionary, half a million Python objects) takes over a second.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
+import pickle
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from .model import Token
+
+log = logging.getLogger(__name__)
 
 # jieba's default block patterns (jieba 0.42.1): runs of these characters are segmented with the
 # dictionary; everything else is cut into single characters, whitespace runs kept whole.
@@ -24,19 +37,43 @@ _HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
 _SKIP = re.compile(r"(\r\n|\s)")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
-
 _MEMO_LIMIT = 500_000
 _UNSEEN = object()
 _STOP = object()
+_FORMAT = 1  # bump when the pickled layout changes
+
+
+class Dictionary:
+    """jieba's words (frequency > 0) in a trie: frequency of a word, and prefix tests."""
+
+    def __init__(self, trie: Any, total: int) -> None:
+        self.trie = trie  # word -> frequency (STORE_INTS)
+        self.total = total
+
+    @classmethod
+    def from_tokenizer(cls, tokenizer: Any) -> Dictionary:
+        """From an initialised jieba ``Tokenizer`` (its ``FREQ`` holds words and their prefixes)."""
+        trie = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for word, freq in tokenizer.FREQ.items():
+            if freq:
+                trie.add_word(word, freq)
+        return cls(trie, tokenizer.total)
+
+    def frequency(self, word: str) -> int:
+        return int(self.trie.get(word, 0))
+
+    def is_prefix(self, fragment: str) -> bool:
+        """Is ``fragment`` a word or the beginning of one?"""
+        return bool(self.trie.match(fragment))
 
 
 class Segmenter:
     """Maximum-probability segmentation over a jieba ``Tokenizer``'s dictionary."""
 
-    def __init__(self, tokenizer: Any) -> None:
-        self.tokenizer = tokenizer
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.dictionary = dictionary
         self._logp: dict[str, object] = {}
-        self._total = None
+        self._log_total = math.log(dictionary.total)
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         new = tuple.__new__
@@ -66,13 +103,11 @@ class Segmenter:
         return out
 
     def _block(self, block: str, offset: int, out: list[tuple[int, int]]) -> None:
-        freq = self.tokenizer.FREQ
-        total = self.tokenizer.total
-        if total != self._total or len(self._logp) > _MEMO_LIMIT:  # the dictionary changed (add_word)
+        trie = self.dictionary.trie
+        if len(self._logp) > _MEMO_LIMIT:
             self._logp.clear()
-            self._total = total
         logp = self._logp
-        log_total = math.log(total)
+        log_total = self._log_total
         n = len(block)
         score = [0.0] * (n + 1)
         last = list(range(n + 1))
@@ -81,23 +116,23 @@ class Segmenter:
             i = k
             frag = block[k]
             while True:
-                # a word's log-probability; None: only a prefix of longer words; _STOP: neither
+                # a word's log-probability; None: only a prefix of words; _STOP: neither
                 p = logp.get(frag, _UNSEEN)
                 if p is _UNSEEN:
-                    f = freq.get(frag)
-                    p = logp[frag] = _STOP if f is None else (math.log(f) - log_total if f else None)
+                    f = trie.get(frag, 0)
+                    p = logp[frag] = math.log(f) - log_total if f else (None if trie.match(frag) else _STOP)
                 if p is _STOP:
                     break
                 if p is not None:
-                    s = p + score[i + 1]
+                    s = p + score[i + 1]  # type: ignore[operator]
                     if s >= best:
                         best, best_end = s, i
                 i += 1
                 if i == n:
                     break
                 frag = block[k : i + 1]
-            if best_end < 0:  # no dictionary word starts here: the character alone
-                best, best_end = math.log(freq.get(block[k]) or 1) - log_total + score[k + 1], k
+            if best_end < 0:  # no dictionary word starts here: the character alone (frequency 1)
+                best, best_end = math.log(1) - log_total + score[k + 1], k
             score[k] = best
             last[k] = best_end
         # walk the route; single ASCII letters or digits in a row are one word, as jieba joins them
@@ -126,3 +161,56 @@ def jieba_tokenizer() -> Any:
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
+
+
+def cache_folder() -> Path:
+    """Where derived data that can be rebuilt is kept: ``$XDG_CACHE_HOME/citybrand-kg``
+    (``~/.cache/citybrand-kg``; the system's temporary folder when there is no home)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            base = tempfile.gettempdir()
+    return Path(base) / "citybrand-kg"
+
+
+def load_dictionary(folder: Path | None = None) -> Dictionary:
+    """jieba's dictionary from the cache folder, built from jieba (and cached) when missing.
+
+    The cache file is named after jieba's dictionary file and the trie library's version, so an
+    upgrade of either builds a new one. A cache that cannot be read or written is rebuilt or
+    skipped with a warning: it only costs time.
+    """
+    path = (folder or cache_folder()) / f"jieba-dictionary-{_dictionary_key()}.pickle"
+    try:
+        with path.open("rb") as handle:
+            trie, total = pickle.load(handle)
+        return Dictionary(trie, total)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a truncated or foreign file: rebuild it
+        log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", path, exc)
+    dictionary = Dictionary.from_tokenizer(jieba_tokenizer())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((dictionary.trie, dictionary.total), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("%s: cannot cache the dictionary (%s).", path, exc)
+    return dictionary
+
+
+def _dictionary_key() -> str:
+    from importlib.metadata import version
+    from importlib.util import find_spec
+
+    spec = find_spec("jieba")  # located, not imported: a warm start never imports jieba
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("jieba is not installed")
+    source = Path(spec.origin).parent / "dict.txt"
+    stat = source.stat()
+    parts = [str(_FORMAT), version("jieba"), version("pyahocorasick"), str(source), str(stat.st_size), str(stat.st_mtime_ns)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
