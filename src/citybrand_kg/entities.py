@@ -43,14 +43,19 @@ _COMPATIBLE = {
 }
 
 
+_LABEL_MARKS = str.maketrans("", "", "“”‘’\"'《》「」『』〈〉")
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")
+_NOT_SLUG = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
+
+
 def clean_label(label: str) -> str:
     """A label as the contract wants it: no quotation or book-title marks, no outer blanks."""
-    return re.sub(r"[“”‘’\"'《》「」『』〈〉]", "", label).strip()
+    return label.translate(_LABEL_MARKS).strip()
 
 
 def slug(label: str) -> str:
     """A readable, IRI-safe key for a label; lossy slugs get a short hash so they stay unique."""
-    text = re.sub(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+", "-", label).strip("-")
+    text = _NOT_SLUG.sub("-", label).strip("-")
     if text != label or not text:
         text = f"{text}-{hashlib.sha1(label.encode('utf-8')).hexdigest()[:6]}".strip("-")
     return text
@@ -86,7 +91,7 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
 
 def _aliases(mention: Mention) -> tuple[str, ...]:
     found = []
-    surface = re.sub(r"[“”‘’\"《》「」『』]", "", mention.surface).strip()
+    surface = mention.surface.translate(_QUOTE_MARKS).strip()
     if surface and surface != mention.label:
         found.append(surface)
     parts = re.split(r"[（）()]", mention.label)

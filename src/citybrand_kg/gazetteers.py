@@ -13,6 +13,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -41,8 +42,9 @@ class GazetteerEntry:
         return (self.label, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """An occurrence of a surface: ``[begin, end)`` and the ids of the entries it names."""
+
     begin: int
     end: int
     ids: tuple[str, ...]

@@ -513,8 +513,11 @@ def _is_event_or_brand_tail(mid: str) -> bool:
     return any(word in mid for word in ("活动", "品牌", "节", "展"))
 
 
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")
+
+
 def _clean(label: str) -> str:
-    return re.sub(r"[“”‘’\"《》「」『』]", "", label).strip(" 、,，")
+    return label.translate(_QUOTE_MARKS).strip(" 、,，")
 
 
 def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
