@@ -213,3 +213,12 @@ def test_results_are_json_parsable_with_chinese_text(live: LiveServer, client: h
     response = client.get(live.sparql, params={"query": EVENTS})
     document = json.loads(response.content.decode("utf-8"))
     assert document["head"]["vars"] == ["e", "label"]
+
+
+def test_a_result_larger_than_the_pipe_buffers_arrives_whole(live: LiveServer, client: httpx.Client) -> None:
+    # One row holding a 2.6 MB string: the worker's answer takes many reads of its socket.
+    doublings = " ".join(f"BIND(CONCAT(?s{step}, ?s{step}) AS ?s{step + 1})" for step in range(18))
+    query = f'SELECT ?s18 (STRLEN(?s18) AS ?n) WHERE {{ BIND("0123456789" AS ?s0) {doublings} }}'
+    for _ in range(3):
+        (row,) = bindings(client.get(live.sparql, params={"query": query}))
+        assert int(row["n"]["value"]) == len(row["s18"]["value"]) == 10 * 2**18

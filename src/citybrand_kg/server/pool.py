@@ -8,6 +8,9 @@ several times faster than RocksDB), at the cost of one copy of the data per work
 when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to a single
 writer process that holds the store read-write; after each write the generation number goes up
 and the readers reload their snapshot before their next job.
+
+The parent talks to each worker over a socket pair that its event loop reads without blocking
+(whatever the loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import pickle
 import signal
+import socket
+import struct
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -48,12 +55,13 @@ class WorkerFailed(StoreError):
 def worker_main(conn: Connection, path: str, writable: bool, in_memory: bool = True) -> None:
     """Entry point of a worker process: open the store, answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    channel = _socket_of(conn)
     store = _open(path, writable, in_memory)
-    conn.send(READY)
+    send_frame(channel, READY)
     generation = 0
     while True:
         try:
-            message = conn.recv()
+            message, _ = receive_frame(channel)
         except (EOFError, OSError):
             return
         if message is None:
@@ -62,7 +70,47 @@ def worker_main(conn: Connection, path: str, writable: bool, in_memory: bool = T
         if not writable and job_generation != generation:
             store.close()
             store, generation = _open(path, writable, in_memory), job_generation
-        conn.send(execute(store, job))
+        outcome = execute(store, job)
+        send_frame(channel, (outcome.status, outcome.media_type, outcome.headers), outcome.body)
+
+
+def _socket_of(conn: Connection) -> socket.socket:
+    """The socket under a ``Pipe()`` end (a socket pair on POSIX), which takes the end over."""
+    channel = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    return channel
+
+
+# Frames on the worker's socket, both ways: a header (length of the pickled part, length of the
+# raw part), a small pickled object, then raw bytes (a response body) that are never pickled.
+HEADER = struct.Struct("!IQ")
+
+
+def send_frame(channel: socket.socket, message: Any, body: bytes = b"") -> None:
+    """Send one frame on a blocking socket (worker side)."""
+    meta = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    channel.sendall(HEADER.pack(len(meta), len(body)) + meta)
+    if body:
+        channel.sendall(body)
+
+
+def receive_frame(channel: socket.socket) -> tuple[Any, bytes]:
+    """Receive one frame on a blocking socket (worker side)."""
+    meta_size, body_size = HEADER.unpack(_receive_exactly(channel, HEADER.size))
+    meta = _receive_exactly(channel, meta_size)
+    return pickle.loads(meta), _receive_exactly(channel, body_size)
+
+
+def _receive_exactly(channel: socket.socket, size: int) -> bytes:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    received = 0
+    while received < size:
+        count = channel.recv_into(view[received:])
+        if count == 0:
+            raise EOFError("the other end closed the channel")
+        received += count
+    return bytes(buffer)
 
 
 def _open(path: str, writable: bool, in_memory: bool, attempts: int = 6) -> GraphStore:
@@ -89,17 +137,12 @@ def _snapshot(path: str, in_memory: bool) -> GraphStore:
     return copy
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
 class Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process and the parent's end of its socket (non-blocking, read by the event loop)."""
 
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(self, process: BaseProcess, channel: socket.socket) -> None:
         self.process = process
-        self.conn = conn
+        self.channel = channel
 
     @classmethod
     def spawn(cls, context: Any, path: Path, writable: bool, in_memory: bool) -> Worker:
@@ -108,51 +151,69 @@ class Worker:
         process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
-        return cls(process, parent)
+        channel = _socket_of(parent)
+        channel.setblocking(False)
+        return cls(process, channel)
 
     async def wait_ready(self) -> None:
         try:
-            answer = await asyncio.wait_for(self._receive(), START_TIMEOUT)
+            answer, _ = await asyncio.wait_for(self._receive(), START_TIMEOUT)
         except WorkerFailed as exc:
             raise WorkerFailed(f"a worker process exited while opening the store (code {self.process.exitcode}).") from exc
         if answer != READY:
             raise WorkerFailed("a worker process did not start.")
 
     async def call(self, generation: int, job: Job) -> Outcome:
-        self.conn.send((generation, job))
-        outcome = await self._receive()
-        if not isinstance(outcome, Outcome):
-            raise WorkerFailed(f"a worker process answered {outcome!r}.")
-        return outcome
-
-    async def _receive(self) -> Any:
         loop = asyncio.get_running_loop()
-        readable: asyncio.Future[None] = loop.create_future()
-        descriptor = self.conn.fileno()
-        loop.add_reader(descriptor, _resolve, readable)
+        meta = pickle.dumps((generation, job), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            await readable
-        finally:
-            loop.remove_reader(descriptor)
+            await loop.sock_sendall(self.channel, HEADER.pack(len(meta), 0) + meta)
+        except OSError as exc:
+            raise WorkerFailed("a worker process died before it got the query.") from exc
+        answer, body = await self._receive()
         try:
-            return self.conn.recv()
+            status, media_type, headers = answer
+        except (TypeError, ValueError):
+            raise WorkerFailed(f"a worker process answered {answer!r}.") from None
+        return Outcome(status, body, media_type, headers)
+
+    async def _receive(self) -> tuple[Any, bytes]:
+        try:
+            meta_size, body_size = HEADER.unpack(await self._receive_exactly(HEADER.size))
+            meta = await self._receive_exactly(meta_size)
+            return pickle.loads(meta), await self._receive_exactly(body_size)
         except (EOFError, OSError) as exc:
             raise WorkerFailed("a worker process died while running the query.") from exc
+
+    async def _receive_exactly(self, size: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        received = 0
+        while received < size:
+            count = await loop.sock_recv_into(self.channel, view[received:])
+            if count == 0:
+                raise EOFError("the worker closed its channel")
+            received += count
+        return bytes(buffer)
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join(2.0)
-        self.conn.close()
+        self.channel.close()
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            meta = pickle.dumps(None)
+            self.channel.setblocking(True)
+            self.channel.settimeout(2.0)
+            self.channel.sendall(HEADER.pack(len(meta), 0) + meta)
         except OSError:
             pass
         self.process.join(2.0)
         if self.process.is_alive():
             self.kill()
-        self.conn.close()
+        self.channel.close()
 
 
 class WorkerPool:
