@@ -62,7 +62,7 @@ def _run(app: Any, host: str, port: int, ready_message: Callable[[str], None] | 
             if self.started and ready_message is not None:
                 ready_message(page_url(host, self.servers[0].sockets[0].getsockname()[1]))
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     AnnouncingServer(config).run()
 
 
