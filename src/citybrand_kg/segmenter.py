@@ -9,8 +9,8 @@ prefix of words, or neither), which makes it two to three times as fast as ``cut
 
 The dictionary is jieba's, held in an Aho-Corasick trie (:class:`Dictionary`): word → frequency,
 and "is this a prefix of a word". Built once from jieba's dictionary and kept as a pickle in the
-user's cache folder, it loads in a few hundredths of a second, where jieba's own start-up (its
-prefix dictionary, half a million Python objects) takes over a second.
+user's cache folder (``usercache``), it loads in a few hundredths of a second, where jieba's own
+start-up (its prefix dictionary, half a million Python objects) takes over a second.
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import pickle
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
+from . import usercache
 from .model import Token
 
 log = logging.getLogger(__name__)
@@ -163,43 +162,22 @@ def jieba_tokenizer() -> Any:
     return tokenizer
 
 
-def cache_folder() -> Path:
-    """Where derived data that can be rebuilt is kept: ``$XDG_CACHE_HOME/citybrand-kg``
-    (``~/.cache/citybrand-kg``; the system's temporary folder when there is no home)."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:
-            base = tempfile.gettempdir()
-    return Path(base) / "citybrand-kg"
-
-
 def load_dictionary(folder: Path | None = None) -> Dictionary:
-    """jieba's dictionary from the cache folder, built from jieba (and cached) when missing.
+    """jieba's dictionary from the user's cache folder, built from jieba (and cached) when missing.
 
-    The cache file is named after jieba's dictionary file and the trie library's version, so an
-    upgrade of either builds a new one. A cache that cannot be read or written is rebuilt or
-    skipped with a warning: it only costs time.
+    The cache entry is named after jieba's dictionary file and the trie library's version, so an
+    upgrade of either builds a new one. An entry that cannot be read is rebuilt with a warning.
     """
-    path = (folder or cache_folder()) / f"jieba-dictionary-{_dictionary_key()}.pickle"
-    try:
-        with path.open("rb") as handle:
-            trie, total = pickle.load(handle)
-        return Dictionary(trie, total)
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a truncated or foreign file: rebuild it
-        log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", path, exc)
+    name = f"jieba-dictionary-{_dictionary_key()}.pickle"
+    data = usercache.read(name, folder)
+    if data is not None:
+        try:
+            trie, total = pickle.loads(data)
+            return Dictionary(trie, total)
+        except Exception as exc:  # a truncated or foreign file: rebuild it
+            log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", (folder or usercache.cache_folder()) / name, exc)
     dictionary = Dictionary.from_tokenizer(jieba_tokenizer())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((dictionary.trie, dictionary.total), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.warning("%s: cannot cache the dictionary (%s).", path, exc)
+    usercache.write(name, pickle.dumps((dictionary.trie, dictionary.total), protocol=pickle.HIGHEST_PROTOCOL), folder)
     return dictionary
 
 

@@ -1,0 +1,53 @@
+"""Derived data kept between runs in the user's cache folder.
+
+Everything here can be rebuilt from the installed packages and the project's own files; a cache
+entry only saves start-up time. Entries are written atomically; one that cannot be read or written
+costs a warning and a rebuild, never a failure.
+
+    cache_folder() -> Path               # $XDG_CACHE_HOME/citybrand-kg, ~/.cache/citybrand-kg
+    read(name, folder=None) -> bytes | None
+    write(name, data, folder=None) -> None
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from .atomic import write_bytes
+from .errors import GraphError
+
+log = logging.getLogger(__name__)
+
+
+def cache_folder() -> Path:
+    """``$XDG_CACHE_HOME/citybrand-kg`` (``~/.cache/citybrand-kg``; the system's temporary folder
+    when there is no home)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            base = tempfile.gettempdir()
+    return Path(base) / "citybrand-kg"
+
+
+def read(name: str, folder: Path | None = None) -> bytes | None:
+    path = (folder or cache_folder()) / name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("%s: cannot read this cache file (%s); it will be rebuilt.", path, exc)
+        return None
+
+
+def write(name: str, data: bytes, folder: Path | None = None) -> None:
+    path = (folder or cache_folder()) / name
+    try:
+        write_bytes(path, data)
+    except (GraphError, OSError) as exc:
+        log.warning("%s: cannot write this cache file (%s).", path, exc)
