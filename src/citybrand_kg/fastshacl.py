@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,11 +36,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import _NUMERIC_LITERAL_TYPES, Node, Variable
 
+from . import usercache
 from .errors import CitybrandError
 
 __all__ = ["FastReport", "FastValidator", "Result", "UnsupportedShapeError", "default_validator",
@@ -427,7 +428,7 @@ class _Compiler:
         prefixes = {str(self.one(d, SH.prefix)): str(self.one(d, SH.namespace))
                     for p in self.g.objects(constraint, SH.prefixes) for d in self.g.objects(p, SH.declare)}
         messages = tuple(m for m in self.g.objects(constraint, SH.message) if m not in shape.messages)
-        batch = _sparql_plan(node, query, prefixes)
+        batch = _cached_sparql_plan(node, query, prefixes)
 
         def solutions(data: _Data, focus: Term | None) -> list[dict[str, Term]]:
             found: Any = data.store.query(query, prefixes=prefixes,
@@ -452,9 +453,44 @@ class _Compiler:
         return check
 
 
+_PLANS_FILE = "sparql-plans-v1.json"
+_plans: dict[str, bool | str] | None = None
+
+
+def _cached_sparql_plan(shape: Node, query: str, prefixes: dict[str, str]) -> bool:
+    """:func:`_sparql_plan`, remembered in the user's cache folder: the analysis needs rdflib's
+    SPARQL parser, whose first use costs about half a second of every cold start."""
+    global _plans
+    import rdflib
+
+    if _plans is None:
+        try:
+            _plans = dict(json.loads(usercache.read(_PLANS_FILE) or b"{}"))
+        except ValueError:
+            _plans = {}
+    parts = [str(shape), query, json.dumps(prefixes, sort_keys=True), rdflib.__version__]
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    known = _plans.get(key)
+    if isinstance(known, bool):
+        return known
+    if isinstance(known, str):
+        raise UnsupportedShapeError(known)
+    try:
+        _plans[key] = _sparql_plan(shape, query, prefixes)
+    except UnsupportedShapeError as exc:
+        _plans[key] = str(exc)
+        raise
+    finally:
+        usercache.write(_PLANS_FILE, json.dumps(_plans, sort_keys=True).encode())
+    return bool(_plans[key])
+
+
 def _sparql_plan(shape: Node, query: str, prefixes: dict[str, str]) -> bool:
     """True if the query can run once for all focus nodes: every solution binds ?this in a triple
     pattern. Raises if a FILTER reads a variable its group does not bind but another part does."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     this, root = Variable("this"), prepareQuery(query, initNs=prefixes).algebra.p
 
     def children(n: Any) -> Iterable[Any]:  # of a dict, the keys too: VALUES rows map variables
@@ -495,13 +531,15 @@ def _sparql_plan(shape: Node, query: str, prefixes: dict[str, str]) -> bool:
 class FastValidator:
     """The shapes (and the ontology pyshacl would mix in) compiled once; :meth:`validate` graphs."""
 
-    def __init__(self, shapes: Graph, ontology: Graph | None = None) -> None:
+    def __init__(self, shapes: Graph, ontology: Graph | None = None, mixin: list[Triple] | None = None) -> None:
         for p, o in [*((p, None) for p in (SH.rule, SH.target, SH.entailment, SH.condition, SH.js)),
                      *((RDF.type, k) for k in (SH.ConstraintComponent, SH.SPARQLTarget, SH.SPARQLFunction))]:
             if (None, p, o) in shapes:
                 raise UnsupportedShapeError(f"the shapes use {p} {o or ''}, which is not supported.")
         self.shapes_graph, self.top = shapes, list(_Compiler(shapes).targeted())
-        self.mixin = _from_graph(_inoculated(ontology)) if ontology is not None else []
+        if mixin is None:
+            mixin = _from_graph(_inoculated(ontology)) if ontology is not None else []
+        self.mixin = mixin
         self.mixin_quads = [ox.Quad(s, p, o) for s, p, o in self.mixin]  # type: ignore[arg-type]
         self._mixin_subclass = [(s, o) for s, p, o in self.mixin if p == _SUBCLASS]
         self._sup = _closure(self._mixin_subclass)
@@ -562,12 +600,33 @@ def _inoculated(ontology: Graph) -> Graph:
     return inoculate(Graph(), ontology)  # type: ignore[arg-type,no-any-return]
 
 
+def _default_mixin() -> list[Triple]:
+    """The ontology's mixin triples, remembered in the user's cache folder by the ontology's bytes
+    and pyshacl's version: computing them imports pyshacl, a quarter of a second."""
+    from importlib.metadata import version
+
+    from .namespaces import ontology_path
+    from .validation import load_ontology
+
+    digest = hashlib.sha256(ontology_path().read_bytes() + version("pyshacl").encode()).hexdigest()[:16]
+    name = f"ontology-mixin-{digest}.nt"
+    data = usercache.read(name)
+    if data is not None:
+        try:
+            return [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]  # type: ignore[misc]
+        except (SyntaxError, ValueError):
+            pass  # rebuilt below
+    mixin = _from_graph(_inoculated(load_ontology()))
+    usercache.write(name, ox.serialize([ox.Triple(*t) for t in mixin], format=ox.RdfFormat.N_TRIPLES) or b"")  # type: ignore[arg-type]
+    return mixin
+
+
 @functools.lru_cache(maxsize=1)
 def default_validator() -> FastValidator:
     """The project's ``shapes/`` and ontology, compiled once."""
-    from .validation import load_ontology, load_shapes
+    from .validation import load_shapes
 
-    return FastValidator(load_shapes(), load_ontology())
+    return FastValidator(load_shapes(), mixin=_default_mixin())
 
 
 def validate_fast(data: Graph | str | bytes) -> FastReport:
