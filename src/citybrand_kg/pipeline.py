@@ -369,22 +369,21 @@ def process_document(path: Path, key: str, extractor: Extractor, *, base: str | 
         return DocumentResult(path=str(path), source=path.name, key=key, error=str(exc))
     extraction = extractor.extract(document)
     prefix = base or str(CBR)
-    graph = rdf.extraction_graph(extraction, prefix)
+    ntriples = "".join(rdf.ntriples_lines(rdf.extraction_triples(extraction, prefix)))
     conforms, report = True, ""
     if validate:
         from .validation import validate_graph
 
-        verdict = validate_graph(graph)
+        verdict = validate_graph(ntriples)
         conforms = verdict.conforms
         report = "" if conforms else verdict.graph.serialize(format="nt")
-    lines = sorted(set(graph.serialize(format="nt").splitlines(keepends=True)) - {"\n"})
     keys = {e.key: e.type.value for e in extraction.entities}
     return DocumentResult(
         path=str(path),
         source=document.source,
         key=key,
         doc_iri=str(rdf.document_iri(extraction, prefix)),
-        ntriples="".join(lines),
+        ntriples=ntriples,
         entities=tuple(sorted((prefix + k, t) for k, t in keys.items())),
         relations=len({(r.subject, r.predicate, r.object) for r in extraction.relations}),
         conforms=conforms,

@@ -1,8 +1,10 @@
 """Extraction → RDF: entities, relations with their source sentence, NIF mentions, the document.
 
-The layout is documented in ``ontology/README.md``. ``extraction_graph(extraction, base)`` is pure
-and deterministic: the same extraction gives the same triples, and no blank nodes are used, so the
-serialisation is byte-identical across runs.
+The layout is documented in ``ontology/README.md``. ``extraction_triples(extraction, base)`` is
+pure and deterministic: the same extraction gives the same triples, and no blank nodes are used, so
+the serialisation is byte-identical across runs. ``extraction_graph`` puts them in an rdflib graph;
+batch builds skip the graph (its store costs more than the mapping itself) and write the triples
+with ``ntriples_lines``, line for line what rdflib's N-Triples serialiser writes.
 """
 
 from __future__ import annotations
@@ -55,8 +57,25 @@ class Iris:
         return URIRef(f"{self.base}assertion/{hashlib.sha256(basis.encode('utf-8')).hexdigest()[:20]}")
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+class _Triples(list[Triple]):
+    """A list that takes ``add`` as a graph does, so the mapping reads the same either way."""
+
+    add = list.append
+
+
 def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
     graph = bind_prefixes(Graph())
+    for triple in extraction_triples(extraction, base):
+        graph.add(triple)
+    return graph
+
+
+def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Triple]:
+    """Every triple of one document's graph, in mapping order (duplicates possible)."""
+    graph = _Triples()
     iris = Iris(base, extraction.doc_key)
     _document(graph, iris, extraction)
     sentence_iris = {s.index: iris.sentence(s) for s in extraction.sentences}
@@ -80,7 +99,7 @@ def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
     return graph
 
 
-def _document(graph: Graph, iris: Iris, extraction: Extraction) -> None:
+def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
     doc, letter = iris.document, extraction.letter
     graph.add((doc, RDF.type, CBO.Reply if letter.is_reply else CBO.Document))
     graph.add((doc, RDF.type, NIF.Context))
@@ -100,7 +119,7 @@ def _document(graph: Graph, iris: Iris, extraction: Extraction) -> None:
 _PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "suggestion"), "commitment": ("Commitment", "commitment")}
 
 
-def _letter_part(graph: Graph, iris: Iris, text: str, kind: str, span: Span) -> None:
+def _letter_part(graph: _Triples, iris: Iris, text: str, kind: str, span: Span) -> None:
     """A section heading, a quoted suggestion of the proposer, or a commitment of the reply."""
     if span.begin >= span.end:
         return
@@ -114,7 +133,7 @@ def _letter_part(graph: Graph, iris: Iris, text: str, kind: str, span: Span) -> 
     graph.add((node, NIF.anchorOf, Literal(text[span.begin : span.end])))
 
 
-def _sentence(graph: Graph, iris: Iris, sentence: Sentence) -> None:
+def _sentence(graph: _Triples, iris: Iris, sentence: Sentence) -> None:
     node = iris.sentence(sentence)
     graph.add((node, RDF.type, NIF.Sentence))
     graph.add((node, NIF.referenceContext, iris.document))
@@ -123,7 +142,7 @@ def _sentence(graph: Graph, iris: Iris, sentence: Sentence) -> None:
     graph.add((node, NIF.anchorOf, Literal(sentence.text)))
 
 
-def _entity(graph: Graph, iris: Iris, entity: Entity) -> None:
+def _entity(graph: _Triples, iris: Iris, entity: Entity) -> None:
     node = iris.entity(entity.key)
     graph.add((node, RDF.type, CBO[entity.type.value]))
     graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
@@ -145,7 +164,7 @@ def _lang(text: str) -> str:
     return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
 
 
-def _relation(graph: Graph, iris: Iris, relation: Relation, sentence: URIRef) -> None:
+def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef) -> None:
     subject = iris.entity(relation.subject)
     if relation.literal:
         predicate = _LITERAL_PREDICATES[relation.predicate]
@@ -169,8 +188,30 @@ def _relation(graph: Graph, iris: Iris, relation: Relation, sentence: URIRef) ->
     graph.add((node, CBO.rule, Literal(relation.rule)))
 
 
+def ntriples_lines(triples: list[Triple]) -> list[str]:
+    """Distinct N-Triples lines, sorted; each as rdflib's N-Triples serialiser writes it."""
+    iris: dict[URIRef, str] = {}
+    lines = set()
+    for s, p, o in triples:
+        subject = iris.get(s) or iris.setdefault(s, s.n3())
+        predicate = iris.get(p) or iris.setdefault(p, p.n3())
+        if isinstance(o, Literal):
+            obj = _literal(o)
+        else:
+            obj = iris.get(o) or iris.setdefault(o, o.n3())
+        lines.add(f"{subject} {predicate} {obj} .\n")
+    return sorted(lines)
+
+
+def _literal(literal: Literal) -> str:
+    quoted = '"%s"' % literal.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    if literal.language:
+        return f"{quoted}@{literal.language}"
+    return f"{quoted}^^<{literal.datatype}>" if literal.datatype else quoted
+
+
 def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
     return Iris(base, extraction.doc_key).document
 
 
-__all__ = ["EntityType", "document_iri", "extraction_graph"]
+__all__ = ["EntityType", "document_iri", "extraction_graph", "extraction_triples", "ntriples_lines"]

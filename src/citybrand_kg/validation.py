@@ -79,7 +79,8 @@ def _parse_turtle(path: Path, graph: Graph) -> Graph:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def validate_graph(graph: Graph, engine: str = "fast") -> ValidationReport:
+def validate_graph(graph: Graph | str, engine: str = "fast") -> ValidationReport:
+    """Validate an rdflib graph, or one graph's N-Triples text (what batch builds hold)."""
     if engine == "fast":
         from .fastshacl import UnsupportedShapeError, default_validator
 
@@ -91,6 +92,8 @@ def validate_graph(graph: Graph, engine: str = "fast") -> ValidationReport:
             report = validator.validate(graph)
             rdf = report.to_rdf()
             return ValidationReport(conforms=report.conforms, graph=rdf, text=_summary(report.results))
+    if isinstance(graph, str):
+        graph = Graph().parse(data=graph, format="nt")
     return _validate_with_pyshacl(graph)
 
 
