@@ -119,6 +119,28 @@ def start_oxigraph(data: Path, work: Path, requests: int) -> Server:
     return Server("oxigraph serve", f"http://127.0.0.1:{port}/query", process, requests)
 
 
+def start_oxigraph_memory(data: Path, requests: int) -> Server:
+    """`oxigraph serve` without a location (an in-memory store), loaded over its Graph Store API."""
+    port = free_port()
+    command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=5)
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("oxigraph serve (memory) did not start") from None
+            time.sleep(0.2)
+    with data.open("rb") as quads:
+        response = httpx.post(base + "/store", content=quads, headers={"Content-Type": "application/n-quads"},
+                              timeout=3600)
+    response.raise_for_status()
+    return Server("oxigraph memory", base + "/query", process, requests)
+
+
 def start_rdflib(data: Path, requests: int) -> Server:
     port = free_port()
     command = [str(BIN / "rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port", str(port)]
@@ -194,21 +216,25 @@ def ratio(numerator: Measure | None, denominator: Measure | None) -> str:
 
 def table(size: int, triples: int, results: dict[str, dict[tuple[str, int], Measure | None]]) -> str:
     ours, oxigraph, rdflib = (results.get(name, {}) for name in ("citybrand-kg", "oxigraph serve", "rdflib-endpoint"))
+    memory = results.get("oxigraph memory")
+    extra_head, extra_rule = (" oxigraph serve (memory) |", " --- |") if memory is not None else ("", "")
     lines = [
         f"### {triples:,} triples",
         "",
         "p50 / p99 latency, throughput. Ratios compare p50 latency.",
         "",
-        "| query | clients | rows | citybrand-kg | oxigraph serve | rdflib-endpoint | ours ÷ oxigraph | rdflib ÷ ours |",
-        "| --- | ---: | ---: | --- | --- | --- | ---: | ---: |",
+        f"| query | clients | rows | citybrand-kg | oxigraph serve |{extra_head} rdflib-endpoint | ours ÷ oxigraph "
+        + "| rdflib ÷ ours |",
+        f"| --- | ---: | ---: | --- | --- |{extra_rule} --- | ---: | ---: |",
     ]
     for shape in SHAPES:
         for clients in CONCURRENCY:
             key = (shape, clients)
             mine = ours.get(key)
             rows = mine.rows if mine else "—"
+            extra = f" {fmt(memory.get(key))} |" if memory is not None else ""
             lines.append(
-                f"| {shape} | {clients} | {rows} | {fmt(mine)} | {fmt(oxigraph.get(key))} | {fmt(rdflib.get(key))} "
+                f"| {shape} | {clients} | {rows} | {fmt(mine)} | {fmt(oxigraph.get(key))} |{extra} {fmt(rdflib.get(key))} "
                 f"| {ratio(mine, oxigraph.get(key))} | {ratio(rdflib.get(key), mine)} |"
             )
     return "\n".join(lines)
@@ -236,6 +262,8 @@ def run_size(size: int, args: argparse.Namespace) -> str:
         lambda: start_ours(data, work, args.workers, args.requests),
         lambda: start_oxigraph(data, work, args.requests),
     ]
+    if args.oxigraph_memory:
+        starters.append(lambda: start_oxigraph_memory(data, args.requests))
     if not args.skip_rdflib:
         starters.append(lambda: start_rdflib(data, args.rdflib_requests))
     for starter in starters:
@@ -259,6 +287,8 @@ def main() -> None:
     parser.add_argument("--request-timeout", type=float, default=300.0)
     parser.add_argument("--startup-limit", type=float, default=1800.0)
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--oxigraph-memory", action="store_true",
+                        help="also measure `oxigraph serve` with an in-memory store (a reference column)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "_work")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; clients and servers share this machine.", flush=True)
