@@ -168,14 +168,28 @@ def _from_graph(graph: Graph) -> list[Triple]:
     return out
 
 
-def _from_ntriples(data: bytes) -> list[Triple]:
-    """Parse N-Triples, typed literals in the canonical form rdflib's parser gives them."""
+def _from_ntriples(data: bytes) -> tuple[list[Triple], bool]:
+    """Parse N-Triples, typed literals in the canonical form rdflib's parser gives them; and
+    whether the triples are exactly the text's (no literal rewritten, no duplicate line)."""
     out: dict[Triple, None] = {}
-    for s, p, o, _g in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+    exact, count = True, 0
+    canon = _CANONICAL
+    if len(canon) > 200_000:
+        canon.clear()
+    for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        count += 1
+        o = quad.object
         if type(o) is ox.Literal and not o.language and o.datatype.value != _STRING:
-            o = _memo(_MEMO, (o, "canonical"), lambda o=o: _ox(_rdf(o)))  # type: ignore[misc]
-        out[s, p, o] = None
-    return list(out)
+            canonical = canon.get(o)
+            if canonical is None:
+                canonical = canon[o] = _ox(_rdf(o))
+            if canonical != o:
+                exact, o = False, canonical
+        out[quad.subject, quad.predicate, o] = None
+    return list(out), exact and count == len(out)
+
+
+_CANONICAL: dict[ox.Literal, Term] = {}  # typed literal -> rdflib's canonical form of it
 
 
 def _well_typed(v: ox.Literal, datatype: str) -> bool:
@@ -217,7 +231,8 @@ def _literal_key(lit: Any) -> tuple[Any, ...]:
 class _Data:
     """One validation run: indexed triples, the subclass closure, and a Store built on demand."""
 
-    def __init__(self, triples: list[Triple], validator: FastValidator) -> None:
+    def __init__(self, triples: list[Triple], validator: FastValidator, ntriples: bytes | None = None) -> None:
+        self.ntriples = ntriples  # the same triples as N-Triples text, when there is one
         self.spo: dict[Term, dict[Term, list[Term]]] = {}
         self.pso: dict[Term, list[tuple[Term, Term]]] = {}
         for s, p, o in triples:
@@ -257,7 +272,10 @@ class _Data:
     def store(self) -> ox.Store:
         if self._store is None:
             self._store = ox.Store()
-            self._store.extend([ox.Quad(s, p, o) for s, p, o in self.triples])  # type: ignore[arg-type]
+            if self.ntriples is not None:  # parsed in Rust, no Python object per triple
+                self._store.load(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
+            else:
+                self._store.extend([ox.Quad(s, p, o) for s, p, o in self.triples])  # type: ignore[arg-type]
             self._store.extend(self.mixin_quads)
         return self._store
 
@@ -549,13 +567,16 @@ class FastValidator:
 
     def validate(self, data: Graph | str | bytes) -> FastReport:
         """Validate one data graph: an rdflib Graph, or N-Triples text."""
+        raw: bytes | None = None
         if isinstance(data, Graph):
             if data.context_aware:
                 raise TypeError("validate one graph at a time, not a dataset.")
             triples = _from_graph(data)
         else:
-            triples = _from_ntriples(data.encode() if isinstance(data, str) else data)
-        index, hits = _Data(triples, self), list[Hit]()
+            raw = data.encode() if isinstance(data, str) else data
+            triples, exact = _from_ntriples(raw)
+            raw = raw if exact else None
+        index, hits = _Data(triples, self, raw), list[Hit]()
         for shape in self.top:
             shape.collect(index, index.focus(shape.targets), hits)
         results = [_result(hit) for hit in hits]
