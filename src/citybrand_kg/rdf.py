@@ -9,6 +9,7 @@ with ``ntriples_lines``, line for line what rdflib's N-Triples serialiser writes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from rdflib import Graph, Literal, URIRef
@@ -34,6 +35,51 @@ _LINK_PREDICATES = {
 }
 _LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "session": CBO.session, "title": DCTERMS.title}
 _DATATYPES = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth, "date": XSD.date}
+
+
+# Terms looked up once: a namespace attribute builds a new URIRef at every access.
+CBO_Assertion = CBO.Assertion
+CBO_Document = CBO.Document
+CBO_Reply = CBO.Reply
+CBO_approximate = CBO.approximate
+CBO_documentNumber = CBO.documentNumber
+CBO_rule = CBO.rule
+CBO_unit = CBO.unit
+CBO_value = CBO.value
+DCTERMS_format = DCTERMS.format
+DCTERMS_source = DCTERMS.source
+DCTERMS_title = DCTERMS.title
+ITSRDF_taIdentRef = ITSRDF.taIdentRef
+NIF_Context = NIF.Context
+NIF_Phrase = NIF.Phrase
+NIF_Sentence = NIF.Sentence
+NIF_anchorOf = NIF.anchorOf
+NIF_beginIndex = NIF.beginIndex
+NIF_endIndex = NIF.endIndex
+NIF_isString = NIF.isString
+NIF_referenceContext = NIF.referenceContext
+NIF_sentence = NIF.sentence
+OWL_sameAs = OWL.sameAs
+PROV_wasDerivedFrom = PROV.wasDerivedFrom
+RDF_object = RDF.object
+RDF_predicate = RDF.predicate
+RDF_subject = RDF.subject
+RDF_type = RDF.type
+RDFS_label = RDFS.label
+SKOS_altLabel = SKOS.altLabel
+XSD_decimal = XSD.decimal
+XSD_nonNegativeInteger = XSD.nonNegativeInteger
+
+
+@functools.lru_cache(maxsize=65536)
+def _index(offset: int) -> Literal:
+    """A code-point offset as a literal (offsets repeat across a document's nodes and documents)."""
+    return Literal(offset, datatype=XSD_nonNegativeInteger)
+
+
+@functools.lru_cache(maxsize=256)
+def _cbo(name: str) -> URIRef:
+    return CBO[name]
 
 
 class Iris:
@@ -87,13 +133,13 @@ def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Tri
         _entity(graph, iris, entity)
     for mention in extraction.mentions:
         node = iris.mention(mention.span.begin, mention.span.end)
-        graph.add((node, RDF.type, NIF.Phrase))
-        graph.add((node, NIF.referenceContext, iris.document))
-        graph.add((node, NIF.beginIndex, Literal(mention.span.begin, datatype=XSD.nonNegativeInteger)))
-        graph.add((node, NIF.endIndex, Literal(mention.span.end, datatype=XSD.nonNegativeInteger)))
-        graph.add((node, NIF.anchorOf, Literal(mention.surface)))
-        graph.add((node, ITSRDF.taIdentRef, iris.entity(mention.entity)))
-        graph.add((node, NIF.sentence, sentence_iris[mention.sentence]))
+        graph.add((node, RDF_type, NIF_Phrase))
+        graph.add((node, NIF_referenceContext, iris.document))
+        graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
+        graph.add((node, NIF_endIndex, _index(mention.span.end)))
+        graph.add((node, NIF_anchorOf, Literal(mention.surface)))
+        graph.add((node, ITSRDF_taIdentRef, iris.entity(mention.entity)))
+        graph.add((node, NIF_sentence, sentence_iris[mention.sentence]))
     for relation in extraction.relations:
         _relation(graph, iris, relation, sentence_iris[relation.sentence])
     return graph
@@ -101,15 +147,15 @@ def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Tri
 
 def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
     doc, letter = iris.document, extraction.letter
-    graph.add((doc, RDF.type, CBO.Reply if letter.is_reply else CBO.Document))
-    graph.add((doc, RDF.type, NIF.Context))
-    graph.add((doc, NIF.isString, Literal(extraction.document.text)))
-    graph.add((doc, DCTERMS.source, Literal(extraction.document.source)))
-    graph.add((doc, DCTERMS.format, Literal(extraction.document.media_type)))
+    graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
+    graph.add((doc, RDF_type, NIF_Context))
+    graph.add((doc, NIF_isString, Literal(extraction.document.text)))
+    graph.add((doc, DCTERMS_source, Literal(extraction.document.source)))
+    graph.add((doc, DCTERMS_format, Literal(extraction.document.media_type)))
     if letter.title:
-        graph.add((doc, DCTERMS.title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
+        graph.add((doc, DCTERMS_title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
     if letter.document_number:
-        graph.add((doc, CBO.documentNumber, Literal(letter.document_number)))
+        graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
     text = extraction.document.text
     for kind, spans in (("section", letter.sections), ("suggestion", letter.suggestions), ("commitment", letter.commitments)):
         for span in spans:
@@ -125,39 +171,39 @@ def _letter_part(graph: _Triples, iris: Iris, text: str, kind: str, span: Span) 
         return
     class_name, predicate = _PARTS[kind]
     node = URIRef(f"{iris.document}#{kind}={span.begin},{span.end}")
-    graph.add((iris.document, CBO[predicate], node))
-    graph.add((node, RDF.type, CBO[class_name]))
-    graph.add((node, NIF.referenceContext, iris.document))
-    graph.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, NIF.anchorOf, Literal(text[span.begin : span.end])))
+    graph.add((iris.document, _cbo(predicate), node))
+    graph.add((node, RDF_type, _cbo(class_name)))
+    graph.add((node, NIF_referenceContext, iris.document))
+    graph.add((node, NIF_beginIndex, _index(span.begin)))
+    graph.add((node, NIF_endIndex, _index(span.end)))
+    graph.add((node, NIF_anchorOf, Literal(text[span.begin : span.end])))
 
 
 def _sentence(graph: _Triples, iris: Iris, sentence: Sentence) -> None:
     node = iris.sentence(sentence)
-    graph.add((node, RDF.type, NIF.Sentence))
-    graph.add((node, NIF.referenceContext, iris.document))
-    graph.add((node, NIF.beginIndex, Literal(sentence.span.begin, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, NIF.endIndex, Literal(sentence.span.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, NIF.anchorOf, Literal(sentence.text)))
+    graph.add((node, RDF_type, NIF_Sentence))
+    graph.add((node, NIF_referenceContext, iris.document))
+    graph.add((node, NIF_beginIndex, _index(sentence.span.begin)))
+    graph.add((node, NIF_endIndex, _index(sentence.span.end)))
+    graph.add((node, NIF_anchorOf, Literal(sentence.text)))
 
 
 def _entity(graph: _Triples, iris: Iris, entity: Entity) -> None:
     node = iris.entity(entity.key)
-    graph.add((node, RDF.type, CBO[entity.type.value]))
-    graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+    graph.add((node, RDF_type, _cbo(entity.type.value)))
+    graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
     if entity.label_en:
-        graph.add((node, RDFS.label, Literal(entity.label_en, lang="en")))
+        graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
     for alias in entity.aliases:
-        graph.add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
+        graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
     if entity.wikidata:
-        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
+        graph.add((node, OWL_sameAs, WD[entity.wikidata]))
     if entity.quantity is not None:
         q = entity.quantity
-        graph.add((node, CBO.value, Literal(q.value, datatype=XSD.decimal)))
+        graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
         if q.unit:
-            graph.add((node, CBO.unit, Literal(q.unit)))
-        graph.add((node, CBO.approximate, Literal(q.approximate)))
+            graph.add((node, CBO_unit, Literal(q.unit)))
+        graph.add((node, CBO_approximate, Literal(q.approximate)))
 
 
 def _lang(text: str) -> str:
@@ -180,12 +226,12 @@ def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef)
         obj = iris.entity(relation.object)
     graph.add((subject, predicate, obj))
     node = iris.assertion(relation, sentence)
-    graph.add((node, RDF.type, CBO.Assertion))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, PROV.wasDerivedFrom, sentence))
-    graph.add((node, CBO.rule, Literal(relation.rule)))
+    graph.add((node, RDF_type, CBO_Assertion))
+    graph.add((node, RDF_subject, subject))
+    graph.add((node, RDF_predicate, predicate))
+    graph.add((node, RDF_object, obj))
+    graph.add((node, PROV_wasDerivedFrom, sentence))
+    graph.add((node, CBO_rule, Literal(relation.rule)))
 
 
 def ntriples_lines(triples: list[Triple]) -> list[str]:
