@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from citybrand_kg.corpus import BuildSettings, build
-from citybrand_kg.fastshacl import FastReport, FastValidator, UnsupportedShapeError, validate_fast
+from citybrand_kg.fastshacl import FastReport, FastValidator, UnsupportedShapeError, default_validator, validate_fast
 from citybrand_kg.validation import load_ontology, load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,10 @@ def assert_same_as_pyshacl(graph: Graph) -> FastReport:
     want, got = pyshacl_keys(report), fast_keys(fast)
     assert {k[:3] for k in got} == {k[:3] for k in want}, text
     assert got == want, f"only pyshacl: {want - got}\nonly fast: {got - want}"
-    assert fast_keys(validate_fast(graph.serialize(format="nt"))) == got, "N-Triples input differs"
+    ntriples = graph.serialize(format="nt")
+    assert fast_keys(validate_fast(ntriples)) == got, "N-Triples input differs"
+    by_triples = default_validator().validate_triples(list(graph), ntriples.encode())
+    assert fast_keys(by_triples) == got, "triples input (the batch path) differs"
     assert pyshacl_keys(fast.to_rdf()) == got
     assert list(fast.to_rdf().objects(None, SH.conforms)) == [Literal(fast.conforms)]
     return fast

@@ -576,6 +576,24 @@ class FastValidator:
             raw = data.encode() if isinstance(data, str) else data
             triples, exact = _from_ntriples(raw)
             raw = raw if exact else None
+        return self._run(triples, raw)
+
+    def validate_triples(self, triples: Iterable[tuple[Node, Node, Node]], ntriples: bytes | None = None) -> FastReport:
+        """Validate one graph given as rdflib triples (what a graph built from them would hold),
+        with, when there is one, its N-Triples text: exactly these triples, from which the store for
+        SPARQL constraints is loaded without a Python object per triple."""
+        converted: dict[int, Term] = {}  # by identity: the caller keeps every term alive
+
+        def term(x: Node) -> Term:
+            found = converted.get(id(x))
+            if found is None:
+                found = converted[id(x)] = _term(x)
+            return found
+
+        distinct = dict.fromkeys((term(s), term(p), term(o)) for s, p, o in triples)
+        return self._run(list(distinct), ntriples)
+
+    def _run(self, triples: list[Triple], raw: bytes | None) -> FastReport:
         index, hits = _Data(triples, self, raw), list[Hit]()
         for shape in self.top:
             shape.collect(index, index.focus(shape.targets), hits)

@@ -369,12 +369,13 @@ def process_document(path: Path, key: str, extractor: Extractor, *, base: str | 
         return DocumentResult(path=str(path), source=path.name, key=key, error=str(exc))
     extraction = extractor.extract(document)
     prefix = base or str(CBR)
-    ntriples = "".join(rdf.ntriples_lines(rdf.extraction_triples(extraction, prefix)))
+    triples = rdf.extraction_triples(extraction, prefix)
+    ntriples = "".join(rdf.ntriples_lines(triples))
     conforms, report = True, ""
     if validate:
-        from .validation import validate_graph
+        from .validation import validate_triples
 
-        verdict = validate_graph(ntriples)
+        verdict = validate_triples(triples, ntriples)
         conforms = verdict.conforms
         report = "" if conforms else verdict.graph.serialize(format="nt")
     keys = {e.key: e.type.value for e in extraction.entities}

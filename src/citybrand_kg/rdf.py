@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -236,21 +237,27 @@ def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef)
 
 def ntriples_lines(triples: list[Triple]) -> list[str]:
     """Distinct N-Triples lines, sorted; each as rdflib's N-Triples serialiser writes it."""
-    iris: dict[URIRef, str] = {}
+    written: dict[int, str] = {}  # by object identity: every term stays alive during the call
     lines = set()
-    for s, p, o in triples:
-        subject = iris.get(s) or iris.setdefault(s, s.n3())
-        predicate = iris.get(p) or iris.setdefault(p, p.n3())
-        if isinstance(o, Literal):
-            obj = _literal(o)
-        else:
-            obj = iris.get(o) or iris.setdefault(o, o.n3())
-        lines.add(f"{subject} {predicate} {obj} .\n")
+    for triple in triples:
+        parts = []
+        for term in triple:
+            text = written.get(id(term))
+            if text is None:
+                text = written[id(term)] = _literal(term) if isinstance(term, Literal) else term.n3()
+            parts.append(text)
+        lines.add(f"{parts[0]} {parts[1]} {parts[2]} .\n")
     return sorted(lines)
 
 
+_ESCAPED = re.compile(r'[\\\n"\r]')
+
+
 def _literal(literal: Literal) -> str:
-    quoted = '"%s"' % literal.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    text = str(literal)
+    if _ESCAPED.search(text):
+        text = text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    quoted = f'"{text}"'
     if literal.language:
         return f"{quoted}@{literal.language}"
     return f"{quoted}^^<{literal.datatype}>" if literal.datatype else quoted

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from .errors import GraphError
 from .namespaces import ontology_path, shapes_dir
@@ -95,6 +96,20 @@ def validate_graph(graph: Graph | str, engine: str = "fast") -> ValidationReport
     if isinstance(graph, str):
         graph = Graph().parse(data=graph, format="nt")
     return _validate_with_pyshacl(graph)
+
+
+def validate_triples(triples: list[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
+    """Validate one document's triples, given with their N-Triples text (the batch path: no rdflib
+    graph is built unless the fast engine cannot run the shapes)."""
+    from .fastshacl import UnsupportedShapeError, default_validator
+
+    try:
+        validator = default_validator()
+    except UnsupportedShapeError as exc:
+        log.warning("falling back to pyshacl: %s", exc)
+        return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
+    report = validator.validate_triples(triples, ntriples.encode("utf-8"))
+    return ValidationReport(conforms=report.conforms, graph=report.to_rdf(), text=_summary(report.results))
 
 
 def _summary(results: list) -> str:
