@@ -247,13 +247,19 @@ class _Data:
         self.focus_cache: dict[Any, list[Term]] = {}
         self.batches: dict[Node, dict[Term, list[dict[str, Term]]]] = {}
         self._store: ox.Store | None = None
+        self._instances: dict[tuple[Term, Term], bool] = {}
 
     def objects(self, s: Term, p: Term) -> list[Term]:
         po = self.spo.get(s)
         return po.get(p, []) if po is not None else []
 
     def is_instance(self, node: Term, cls: Term) -> bool:
-        return any(t == cls or cls in self.sup.get(t, ()) for t in self.objects(node, _TYPE))
+        key = (node, cls)
+        found = self._instances.get(key)
+        if found is None:  # entities are checked once for each mention and relation that links them
+            sup = self.sup
+            found = self._instances[key] = any(t == cls or cls in sup.get(t, ()) for t in self.objects(node, _TYPE))
+        return found
 
     def focus(self, targets: tuple[frozenset[Term], ...]) -> list[Term]:
         found = self.focus_cache.get(targets)
@@ -306,22 +312,29 @@ class _Shape:
         if self.deactivated:
             return
         path, low, high = self.path, self.min_count, self.max_count
+        has_values, less_than, value_checks, focus_checks = self.has_values, self.less_than, self.value_checks, self.focus_checks
+        spo, empty = data.spo, list[Term]()
         for focus in foci:
-            values = [focus] if path is None else data.objects(focus, path)
+            if path is None:
+                values = [focus]
+            else:
+                po = spo.get(focus)
+                values = po.get(path, empty) if po is not None else empty
             if low is not None and len(values) < low:
                 out.append((self, focus, _MIN, None, None, None))
             if high is not None and len(values) > high:
                 out.append((self, focus, _MAX, None, None, None))
-            out.extend((self, focus, _HAS, None, None, None) for t in self.has_values if t not in values)
-            for p in self.less_than:
+            if has_values:
+                out.extend((self, focus, _HAS, None, None, None) for t in has_values if t not in values)
+            for p in less_than:
                 others = data.objects(focus, p)
                 out.extend((self, focus, _LESS, v, None, None)
                            for v in values for o in others if not _less(v, o))
-            for component, ok in self.value_checks:
+            for component, ok in value_checks:
                 for v in values:
                     if not ok(data, v):
                         out.append((self, focus, component, v, None, None))
-            for check in self.focus_checks:
+            for check in focus_checks:
                 out.extend(check(data, focus, values))
 
     def conforms(self, data: _Data, node: Term) -> bool:
@@ -586,8 +599,8 @@ class FastValidator:
 
         def term(x: Node) -> Term:
             found = converted.get(id(x))
-            if found is None:
-                found = converted[id(x)] = _term(x)
+            if found is None:  # IRIs are mostly new (mentions, assertions): built directly, not memoised
+                found = converted[id(x)] = ox.NamedNode(x) if type(x) is URIRef else _term(x)
             return found
 
         distinct = dict.fromkeys((term(s), term(p), term(o)) for s, p, o in triples)
