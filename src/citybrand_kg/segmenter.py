@@ -81,11 +81,14 @@ class Segmenter:
     def spans(self, text: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         pos = 0
-        for block in _HAN.split(text):
+        for index, block in enumerate(_HAN.split(text)):
             if not block:
                 continue
-            if _HAN.match(block):
-                self._block(block, pos, out)
+            if index % 2:  # split() with a group: odd pieces are the blocks the pattern matched
+                if len(block) == 1:  # one character: one word, whatever the dictionary says
+                    out.append((pos, pos + 1))
+                else:
+                    self._block(block, pos, out)
             else:
                 for piece in _SKIP.split(block):
                     if not piece:
