@@ -17,7 +17,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from citybrand_kg.corpus import BuildSettings, build
-from citybrand_kg.fastshacl import FastReport, FastValidator, UnsupportedShapeError, default_validator, validate_fast
+from citybrand_kg.fastshacl import (
+    FastReport,
+    FastValidator,
+    UnsupportedShapeError,
+    default_validator,
+    validate_fast,
+)
 from citybrand_kg.validation import load_ontology, load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from .gazetteers import Lexicon, Match
 from .model import EntityType, Mention, Span, Token
@@ -469,7 +469,7 @@ class Heads(tuple[str, ...]):
     """Head words, longest first, looked up by suffix (one set probe per head length); what a
     token's head is, is remembered, since the same words come back sentence after sentence."""
 
-    def __new__(cls, words: frozenset[str] | tuple[str, ...]) -> Heads:
+    def __new__(cls, words: frozenset[str] | tuple[str, ...]) -> Self:
         return super().__new__(cls, _longest_first(words))
 
     def __init__(self, _words: frozenset[str] | tuple[str, ...]) -> None:

@@ -45,10 +45,10 @@ from .model import (
     Token,
 )
 from .names import NameRules, canonical_body
-from .segmenter import Dictionary, Segmenter, load_dictionary
 from .places import document_places
 from .quantities import find_dates
 from .relations import DOCUMENT, DocumentFacts, Linked, find_relations
+from .segmenter import Dictionary, Segmenter, load_dictionary
 from .sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -173,8 +173,8 @@ class Extractor:
 
         if letter.issuer and facts.issuer:
             rel(DOCUMENT, "issuedBy", facts.issuer, letter.issuer_span, "letter:issuer")
-        for outlet, span in facts.dateline_outlets:
-            rel(DOCUMENT, "issuedBy", outlet, span, "news:dateline")
+        for outlet, dateline in facts.dateline_outlets:
+            rel(DOCUMENT, "issuedBy", outlet, dateline, "news:dateline")
         if letter.date:
             rel(DOCUMENT, "date", letter.date, letter.date_span, "letter:date", literal=True, datatype="date")
         addressee_key = None

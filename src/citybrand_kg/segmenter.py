@@ -177,7 +177,7 @@ def load_dictionary(folder: Path | None = None) -> Dictionary:
         try:
             trie, total = pickle.loads(data)
             return Dictionary(trie, total)
-        except Exception as exc:  # a truncated or foreign file: rebuild it
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:  # a truncated or foreign file: rebuild it
             log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", (folder or usercache.cache_folder()) / name, exc)
     dictionary = Dictionary.from_tokenizer(jieba_tokenizer())
     usercache.write(name, pickle.dumps((dictionary.trie, dictionary.total), protocol=pickle.HIGHEST_PROTOCOL), folder)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def validate_graph(graph: Graph | str, engine: str = "fast") -> ValidationReport
     return _validate_with_pyshacl(graph)
 
 
-def validate_triples(triples: list[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
+def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
     """Validate one document's triples, given with their N-Triples text (the batch path: no rdflib
     graph is built unless the fast engine cannot run the shapes)."""
     from .fastshacl import UnsupportedShapeError, default_validator
