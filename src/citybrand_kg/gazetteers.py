@@ -72,9 +72,11 @@ class SurfaceIndex:
         found = []
         for last, (length, ids) in self._automaton.iter(text):
             begin, end = last + 1 - length, last + 1
-            if _latin_bounded(text, begin, end):
+            # only a surface starting or ending in ASCII needs the Latin-word test
+            if (text[begin] >= "\x80" and text[last] >= "\x80") or _latin_bounded(text, begin, end):
                 found.append(Match(begin, end, ids))
-        found.sort(key=lambda m: (m.begin, -m.end))
+        if len(found) > 1:
+            found.sort(key=lambda m: (m.begin, -m.end))
         return found
 
 
