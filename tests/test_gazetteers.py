@@ -58,3 +58,22 @@ def test_malformed_rows_are_reported(tmp_path: Path) -> None:
     short.write_text("\t".join(COLUMNS) + "\nx:1\t某地\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"short.tsv:2: expected 9"):
         read_gazetteer_file(short)
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("CGTN报道", [(0, 4)]),
+    ("在CGTN上开设账号", [(1, 5)]),
+    ("XCGTN", []),  # a Latin name must not be the tail of a longer Latin word
+    ("CGTNX", []),  # nor its head
+])
+def test_latin_names_are_found_only_as_whole_words(text: str, spans: list[tuple[int, int]]) -> None:
+    found = [(m.begin, m.end) for m in load_lexicon().index.find(text) if "CGTN" in text[m.begin : m.end]]
+    assert found == spans
+
+
+def test_scan_finds_overlapping_names_longest_first_at_each_start() -> None:
+    lexicon = load_lexicon()
+    text = "浙江日报报道了浙江省的活动"
+    found = [(m.begin, m.end) for m in lexicon.index.find(text)]
+    assert found == sorted(found, key=lambda span: (span[0], -span[1]))
+    assert (0, 4) in found and (0, 2) in found  # 浙江日报 and 浙江 both, the longer first
