@@ -67,7 +67,7 @@ def test_a_damaged_plan_file_is_recomputed(empty_cache, monkeypatch):
 def as_graph(triples) -> Graph:
     graph = Graph()
     for s, p, o in triples:
-        graph.add((fastshacl._rdf(s), fastshacl._rdf(p), fastshacl._rdf(o)))
+        graph.add((fastshacl.rdflib_term(s), fastshacl.rdflib_term(p), fastshacl.rdflib_term(o)))
     return graph
 
 

@@ -140,7 +140,8 @@ def _ox(term: Node) -> Term:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _rdf(term: Term) -> Node:
+def rdflib_term(term: Term) -> Node:
+    """pyoxigraph term → rdflib term (typed literals memoised)."""
     if not isinstance(term, ox.Literal):
         return URIRef(term.value) if isinstance(term, ox.NamedNode) else BNode(term.value)
     dt = term.datatype.value
@@ -182,7 +183,7 @@ def _from_ntriples(data: bytes) -> tuple[list[Triple], bool]:
         if type(o) is ox.Literal and not o.language and o.datatype.value != _STRING:
             canonical = canon.get(o)
             if canonical is None:
-                canonical = canon[o] = _ox(_rdf(o))
+                canonical = canon[o] = _ox(rdflib_term(o))
             if canonical != o:
                 exact, o = False, canonical
         out[quad.subject, quad.predicate, o] = None
@@ -198,7 +199,7 @@ def _well_typed(v: ox.Literal, datatype: str) -> bool:
         return datatype == _LANG_STRING and bool(v.language)
     if v.datatype.value != datatype or datatype == _STRING:
         return v.datatype.value == datatype
-    lit: Any = _rdf(v)
+    lit: Any = rdflib_term(v)
     return lit.ill_typed is not True and isinstance(lit.value, _PYTHON_TYPES.get(datatype, object))
 
 
@@ -215,7 +216,7 @@ def _order_key(t: Term) -> tuple[Any, ...]:
         if isinstance(t, ox.BlankNode):
             raise UnsupportedShapeError("sh:lessThan cannot compare blank nodes.")
         return "str", t.value
-    return _memo(_MEMO, (t, "order"), lambda: _literal_key(_rdf(t)))  # type: ignore[no-any-return]
+    return _memo(_MEMO, (t, "order"), lambda: _literal_key(rdflib_term(t)))  # type: ignore[no-any-return]
 
 
 def _literal_key(lit: Any) -> tuple[Any, ...]:
@@ -619,14 +620,14 @@ def _result(hit: Hit) -> Result:
     path, messages = shape.path_node, shape.messages
     if bindings is not None:  # a SPARQL solution: ?path overrides the path, {?var} fills the messages
         extra = bindings.pop("_messages")
-        path = _rdf(bindings["path"]) if "path" in bindings else path
-        words = {k: str(_rdf(v)) for k, v in {**bindings, **({"value": value} if value else {})}.items()}
+        path = rdflib_term(bindings["path"]) if "path" in bindings else path
+        words = {k: str(rdflib_term(v)) for k, v in {**bindings, **({"value": value} if value else {})}.items()}
         messages = tuple(Literal(re.sub(r"\{[?$](\w+)\}", lambda m: words.get(m[1], m[0]), str(x)),
                                  lang=getattr(x, "language", None)) for x in (*extra, *messages))
     if not messages:
         messages = (Literal(f"{component.split('#')[-1]} failed."),)
-    return Result(_rdf(focus), path, shape.node, shape.severity, messages,
-                  None if value is None else _rdf(value), component, source)
+    return Result(rdflib_term(focus), path, shape.node, shape.severity, messages,
+                  None if value is None else rdflib_term(value), component, source)
 
 
 def _closure(pairs: Iterable[tuple[Term, Term]]) -> dict[Term, frozenset[Term]]:

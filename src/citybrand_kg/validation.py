@@ -18,12 +18,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import GraphError
 from .namespaces import ontology_path, shapes_dir
+
+if TYPE_CHECKING:
+    from .fastshacl import FastReport, FastValidator
 
 log = logging.getLogger(__name__)
 
@@ -57,59 +61,46 @@ def load_ontology() -> Graph:
 def _parse_turtle(path: Path, graph: Graph) -> Graph:
     """Turtle into an rdflib graph, parsed by pyoxigraph (twenty times faster than rdflib's parser)."""
     import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
 
-    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        datatype = t.datatype.value
-        return Literal(t.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    from .fastshacl import rdflib_term
 
     try:
-        triples = [(term(t.subject), term(t.predicate), term(t.object)) for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)]
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
     except (SyntaxError, ValueError, OSError) as exc:
         raise GraphError(f"{path}: cannot be read as Turtle ({exc}).") from exc
-    for triple in triples:
-        graph.add(triple)  # type: ignore[arg-type]
+    for quad in quads:
+        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return graph
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def validate_graph(graph: Graph | str, engine: str = "fast") -> ValidationReport:
-    """Validate an rdflib graph, or one graph's N-Triples text (what batch builds hold)."""
-    if engine == "fast":
-        from .fastshacl import UnsupportedShapeError, default_validator
-
-        try:
-            validator = default_validator()
-        except UnsupportedShapeError as exc:
-            log.warning("falling back to pyshacl: %s", exc)
-        else:
-            report = validator.validate(graph)
-            rdf = report.to_rdf()
-            return ValidationReport(conforms=report.conforms, graph=rdf, text=_summary(report.results))
-    if isinstance(graph, str):
-        graph = Graph().parse(data=graph, format="nt")
-    return _validate_with_pyshacl(graph)
+def validate_graph(graph: Graph, engine: str = "fast") -> ValidationReport:
+    validator = _fast_validator() if engine == "fast" else None
+    if validator is None:
+        return _validate_with_pyshacl(graph)
+    return _report(validator.validate(graph))
 
 
 def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
     """Validate one document's triples, given with their N-Triples text (the batch path: no rdflib
     graph is built unless the fast engine cannot run the shapes)."""
+    validator = _fast_validator()
+    if validator is None:
+        return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
+    return _report(validator.validate_triples(triples, ntriples.encode("utf-8")))
+
+
+def _fast_validator() -> FastValidator | None:
+    """The compiled fast engine, or None (with a warning) when the shapes use what it cannot run."""
     from .fastshacl import UnsupportedShapeError, default_validator
 
     try:
-        validator = default_validator()
+        return default_validator()
     except UnsupportedShapeError as exc:
         log.warning("falling back to pyshacl: %s", exc)
-        return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
-    report = validator.validate_triples(triples, ntriples.encode("utf-8"))
+        return None
+
+
+def _report(report: FastReport) -> ValidationReport:
     return ValidationReport(conforms=report.conforms, graph=report.to_rdf(), text=_summary(report.results))
 
 
