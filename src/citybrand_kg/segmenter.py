@@ -178,7 +178,7 @@ def load_dictionary(folder: Path | None = None) -> Dictionary:
             trie, total = pickle.loads(data)
             return Dictionary(trie, total)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:  # a truncated or foreign file: rebuild it
-            log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", (folder or usercache.cache_folder()) / name, exc)
+            log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", usercache.entry(name, folder), exc)
     dictionary = Dictionary.from_tokenizer(jieba_tokenizer())
     usercache.write(name, pickle.dumps((dictionary.trie, dictionary.total), protocol=pickle.HIGHEST_PROTOCOL), folder)
     return dictionary

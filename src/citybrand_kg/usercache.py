@@ -5,6 +5,7 @@ entry only saves start-up time. Entries are written atomically; one that cannot 
 costs a warning and a rebuild, never a failure.
 
     cache_folder() -> Path               # $XDG_CACHE_HOME/citybrand-kg, ~/.cache/citybrand-kg
+    entry(name, folder=None) -> Path     # where an entry is kept
     read(name, folder=None) -> bytes | None
     write(name, data, folder=None) -> None
 """
@@ -34,8 +35,12 @@ def cache_folder() -> Path:
     return Path(base) / "citybrand-kg"
 
 
+def entry(name: str, folder: Path | None = None) -> Path:
+    return (folder or cache_folder()) / name
+
+
 def read(name: str, folder: Path | None = None) -> bytes | None:
-    path = (folder or cache_folder()) / name
+    path = entry(name, folder)
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -46,7 +51,7 @@ def read(name: str, folder: Path | None = None) -> bytes | None:
 
 
 def write(name: str, data: bytes, folder: Path | None = None) -> None:
-    path = (folder or cache_folder()) / name
+    path = entry(name, folder)
     try:
         write_bytes(path, data)
     except (GraphError, OSError) as exc:
