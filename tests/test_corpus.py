@@ -36,6 +36,20 @@ def test_rebuild_reextracts_nothing(tmp_path: Path, extractor) -> None:
     assert (third.extracted, third.cached) == (1, 5)
 
 
+def test_a_damaged_cache_entry_is_extracted_again(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 4)
+    settings = BuildSettings(out=tmp_path / "out", validate=False)
+    build([corpus], settings, extractor)
+    graph = (tmp_path / "out" / "graph.ttl").read_bytes()
+    entries = sorted((tmp_path / "out" / ".cache").rglob("*.json"))
+    assert len(entries) == 4
+    entries[1].write_text("{truncated", encoding="utf-8")
+    again = build([corpus], settings, extractor)
+    assert (again.extracted, again.cached, again.documents) == (1, 3, 4)
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == graph
+    json.loads(entries[1].read_text(encoding="utf-8"))  # written again, whole
+
+
 def test_parallel_build_equals_serial_build(tmp_path: Path, extractor) -> None:
     corpus = make_corpus(tmp_path / "in", 12)
     serial = build([corpus], BuildSettings(out=tmp_path / "one", validate=False, cache=False, jobs=1), extractor)

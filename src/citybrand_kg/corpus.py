@@ -180,14 +180,20 @@ def _write_report(target: Path, reports: list[str]) -> None:
 # --- per-document work, cached and in parallel --------------------------------------------------
 
 def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
+    """Results in input order: cache entries read once, as their turn comes; the rest extracted."""
     keyed = [(path, _cache_key(path, settings)) for path in files]
-    pending = [(path, key) for path, key in keyed if _cached(settings, key) is None]
+    pending = [(path, key) for path, key in keyed if not (settings.cache and _cache_file(settings, key).is_file())]
+    waiting = {key for _path, key in pending}
     fresh: dict[str, DocumentResult] = {}
     work = _process_serially(pending, settings, extractor) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings)
     iterator = iter(work)
     for path, key in keyed:
-        hit = _cached(settings, key)
-        if hit is not None:
+        if key not in waiting:
+            hit = _cached(settings, key)
+            if hit is None:  # an entry that cannot be read: extract the document again, here
+                extractor = extractor or Extractor()
+                hit = next(_process_serially([(path, key)], settings, extractor))
+                _store(settings, hit)
             yield hit
             continue
         while key not in fresh:
