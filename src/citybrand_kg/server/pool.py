@@ -86,10 +86,15 @@ def _socket_of(conn: Connection) -> socket.socket:
 HEADER = struct.Struct("!IQ")
 
 
+def frame_head(message: Any, body_size: int = 0) -> bytes:
+    """A frame's header and pickled part; the raw body, if any, follows it on the socket."""
+    meta = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(meta), body_size) + meta
+
+
 def send_frame(channel: socket.socket, message: Any, body: bytes = b"") -> None:
     """Send one frame on a blocking socket (worker side)."""
-    meta = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    channel.sendall(HEADER.pack(len(meta), len(body)) + meta)
+    channel.sendall(frame_head(message, len(body)))
     if body:
         channel.sendall(body)
 
@@ -165,9 +170,8 @@ class Worker:
 
     async def call(self, generation: int, job: Job) -> Outcome:
         loop = asyncio.get_running_loop()
-        meta = pickle.dumps((generation, job), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            await loop.sock_sendall(self.channel, HEADER.pack(len(meta), 0) + meta)
+            await loop.sock_sendall(self.channel, frame_head((generation, job)))
         except OSError as exc:
             raise WorkerFailed("a worker process died before it got the query.") from exc
         answer, body = await self._receive()
@@ -204,10 +208,9 @@ class Worker:
 
     def stop(self) -> None:
         try:
-            meta = pickle.dumps(None)
             self.channel.setblocking(True)
             self.channel.settimeout(2.0)
-            self.channel.sendall(HEADER.pack(len(meta), 0) + meta)
+            self.channel.sendall(frame_head(None))
         except OSError:
             pass
         self.process.join(2.0)
