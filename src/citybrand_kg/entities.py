@@ -65,7 +65,22 @@ def entity_key(type_: EntityType, label: str, wikidata: str | None = None) -> st
     return f"{KIND[type_]}/{wikidata or slug(label)}"
 
 
+_GAZETTEER_ENTITIES: dict[int, tuple[GazetteerEntry, Entity]] = {}
+
+
 def gazetteer_entity(entry: GazetteerEntry) -> Entity:
+    """The entity of a gazetteer row (remembered per row: the same rows are linked again and again)."""
+    known = _GAZETTEER_ENTITIES.get(id(entry))
+    if known is not None and known[0] is entry:
+        return known[1]
+    entity = _gazetteer_entity(entry)
+    if len(_GAZETTEER_ENTITIES) >= 100_000:
+        _GAZETTEER_ENTITIES.clear()
+    _GAZETTEER_ENTITIES[id(entry)] = (entry, entity)
+    return entity
+
+
+def _gazetteer_entity(entry: GazetteerEntry) -> Entity:
     return Entity(
         key=entity_key(entry.type, entry.label, entry.wikidata),
         type=entry.type,

@@ -21,6 +21,7 @@ from .errors import InputError
 from .model import EntityType
 from .namespaces import data_dir
 
+PLACE_TYPES = (EntityType.COUNTRY, EntityType.REGION, EntityType.CITY, EntityType.PLACE)
 COLUMNS = ("id", "label_zh", "aliases", "label_en", "type", "wikidata", "country", "parent", "risky_aliases")
 _TYPES = {t.value: t for t in EntityType}
 
@@ -100,6 +101,7 @@ class Lexicon:
     entries: dict[str, GazetteerEntry]
     index: SurfaceIndex
     risky_index: SurfaceIndex
+    listed_risky_index: SurfaceIndex  # the risky names a list of places can vouch for
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     account_suffixes: dict[str, str] = field(default_factory=dict)
     by_label: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -194,6 +196,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         entries=entries,
         index=SurfaceIndex({s: tuple(ids) for s, ids in surfaces.items()}),
         risky_index=SurfaceIndex({s: tuple(ids) for s, ids in risky.items()}),
+        listed_risky_index=SurfaceIndex({s: tuple(ids) for s, ids in risky.items() if len(s) >= 2 and entries[ids[0]].type in PLACE_TYPES}),
         words=words,
         account_suffixes=suffixes,
         by_label=by_label,

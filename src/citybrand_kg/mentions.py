@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
-from .gazetteers import Lexicon
+from .gazetteers import PLACE_TYPES, Lexicon
 from .model import EntityType, Mention, Span, Token
 from .names import NameRules
 from .quantities import find_quantities
@@ -29,7 +30,9 @@ P_GOVERNMENT = 30
 P_GAZETTEER = 20
 P_PATTERN = 10
 P_QUANTITY = 5
-_PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
+_PLACE_TYPES = PLACE_TYPES
+_BEGIN = itemgetter(0)  # of a Token
+_ENCLOSED = re.compile(r"《[^《》]{2,60}》|“[^“”]{6,80}”")  # titles and long quoted names
 
 
 @dataclass(frozen=True)
@@ -116,15 +119,16 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
     - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
     - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
     """
-    starts = {t.begin for t in view.tokens}
-    enclosed = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{2,60}》|“[^“”]{6,80}”", view.text)]
+    text = view.text
+    starts = set(map(_BEGIN, view.tokens))
+    enclosed = [m.span() for m in _ENCLOSED.finditer(text)] if "《" in text or "“" in text else []
     out = []
-    for match in lexicon.index.find(view.text):
+    for match in lexicon.index.find(text):
         entry = lexicon.entries[match.ids[0]]
         if entry.type in _PLACE_TYPES:
             if match.end - match.begin <= 3 and match.begin not in starts:
                 continue
-            if any(b < match.begin and match.end < e for b, e in enclosed):
+            if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
         out.append(_gazetteer_mention(view, match.begin, match.end, entry.id, lexicon))
     out += _listed_risky_places(view, lexicon, out)
@@ -147,7 +151,7 @@ def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, 
 
 def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Mention]) -> list[Mention]:
     places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in _PLACE_TYPES}
-    risky = [m for m in lexicon.risky_index.find(view.text) if m.end - m.begin >= 2 and lexicon.entries[m.ids[0]].type in _PLACE_TYPES]
+    risky = lexicon.listed_risky_index.find(view.text)  # two characters or more, places only
     added: list[Mention] = []
     changed = True
     while changed:

@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 
 from . import letter as letter_stage
@@ -86,7 +87,9 @@ class Extractor:
         sentences = split_sentences(text)
         letter = letter_stage.read_letter(norm)
         tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end]) for s in sentences}
-        starts = frozenset(s.span.begin + t.begin for s in sentences for t in tokens[s.index])
+        starts: set[int] = set()  # where the tokenizer starts a word, in document offsets
+        for s in sentences:
+            starts.update(map(s.span.begin.__add__, map(itemgetter(0), tokens[s.index])))
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
         mentions = sorted(self._mentions(text, norm, sentences, tokens, letter, places), key=lambda m: (m.span.begin, m.span.end))
         entities, resolved_mentions = self._entities(doc_key, mentions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 
 from .gazetteers import GazetteerEntry, Lexicon
 from .mentions import PlaceContext
@@ -18,7 +19,7 @@ T = EntityType
 _NOT_LOCAL = ("地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "湾区", "辖区", "县区", "合作区", "示范区", "保护区", "试验区", "功能区")
 
 
-def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: frozenset[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:
+def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: AbstractSet[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:
     """The document's :class:`PlaceContext` and the gazetteer row of its city or province.
 
     ``word_starts`` are the offsets where the tokenizer starts a word; a short place name that
@@ -38,7 +39,7 @@ def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts
     return PlaceContext(levels=levels, city=main.label if main else None), main
 
 
-def _main_place(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: frozenset[int] | None) -> GazetteerEntry | None:
+def _main_place(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: AbstractSet[int] | None) -> GazetteerEntry | None:
     for source in (letter.issuer, letter.proposal_body, letter.title):
         entry = _first_chinese_place(source or "", lexicon)
         if entry is not None:

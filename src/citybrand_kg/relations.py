@@ -21,6 +21,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import EntityType, Relation, Span
 from .quantities import datatype_of
@@ -39,9 +40,9 @@ _MEASURED = (T.EVENT, T.ACCOUNT, T.MEDIA_OUTLET, T.ORGANIZATION, T.GOVERNMENT_BO
 DOCUMENT = "@document"
 
 
-@dataclass(frozen=True)
-class Linked:
-    """A resolved mention with what relations need: its span within the sentence, type and key."""
+class Linked(NamedTuple):
+    """A resolved mention with what relations need: its span within the sentence, type and key
+    (a named tuple: one per mention, compared and hashed often)."""
 
     begin: int
     end: int
@@ -60,6 +61,10 @@ class DocumentFacts:
     dateline_outlets: tuple[tuple[str, Span], ...] = ()  # outlets that filed a news story
 
 
+_ENDS_WITH_DENG = re.compile(r"等\s*$")  # A、B、C等 (20余家)
+_CLAUSE_PUNCT = re.compile(r"[,，;；。:：]")
+
+
 def clauses(text: str) -> list[Span]:
     spans, start = [], 0
     for match in _CLAUSE_END.finditer(text):
@@ -74,7 +79,8 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
     """All relations one sentence states. ``text`` is the normalised sentence; spans are local."""
     found: list[Relation] = []
     country_done: set[str] = set()
-    for clause in clauses(text):
+    spans = clauses(text)
+    for clause in spans:
         inside = [m for m in linked if clause.begin <= m.begin < clause.end]
         found += _country(text, index, inside, country_done)
         found += _location(text, index, inside, country_done)
@@ -82,8 +88,8 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
         found += _organizer(text, index, inside)
         found += _platform(text, index, clause, inside, doc)
     found += _brand_of(index, linked, doc)
-    found += _dates(text, index, linked, dates)
-    found += _measures(text, index, linked)
+    found += _dates(spans, index, linked, dates)
+    found += _measures(text, spans, index, linked)
     return _unique(found)
 
 
@@ -227,9 +233,8 @@ def _brand_of(index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[
     return out
 
 
-def _dates(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]]) -> list[Relation]:
+def _dates(spans: list[Span], index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]]) -> list[Relation]:
     out = []
-    spans = clauses(text)
     for m in linked:
         if m.type is not T.EVENT:
             continue
@@ -244,17 +249,16 @@ def _dates(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tupl
     return out
 
 
-def _measures(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
+def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked]) -> list[Relation]:
     """A figure belongs to the event or account its sentence is about, else to an outlet or body
     its clause names; the total of an enumeration (A、B、C等20余家) never belongs to its members."""
     out = []
-    spans = clauses(text)
     for i, m in enumerate(linked):
         if m.type is not T.QUANTITY:
             continue
         clause = next(c for c in spans if c.begin <= m.begin < c.end)
         members = _enumerated(text, linked, i)
-        before = [s for s in linked[:i] if s not in members]
+        before = [s for s in linked[:i] if s not in members] if members else list(linked[:i])
         subject = next((s.key for s in reversed(before) if s.type in (T.EVENT, T.ACCOUNT)), None)
         if subject is None:
             local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin]
@@ -269,13 +273,13 @@ def _measures(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]
 def _enumerated(text: str, linked: Sequence[Linked], i: int) -> set[Linked]:
     """The members of the list a figure totals (新浪、搜狐、头条等20余家 → 新浪 搜狐 头条)."""
     quantity = linked[i]
-    if not re.search(r"等\s*$", text[max(0, quantity.begin - 2) : quantity.begin]):
+    if not _ENDS_WITH_DENG.search(text[max(0, quantity.begin - 2) : quantity.begin]):
         return set()
     members: set[Linked] = set()
     end = quantity.begin - 1
     for m in reversed(linked[:i]):
         gap = text[m.end : end]
-        if len(gap) > 12 or re.search(r"[,，;；。:：]", gap):
+        if len(gap) > 12 or _CLAUSE_PUNCT.search(gap):
             break
         members.add(m)
         end = m.begin

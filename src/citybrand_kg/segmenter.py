@@ -36,6 +36,7 @@ _HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
 _SKIP = re.compile(r"(\r\n|\s)")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
+_new = tuple.__new__  # a Token without NamedTuple's Python-level __new__
 _MEMO_LIMIT = 500_000
 _UNSEEN = object()
 _STOP = object()
@@ -75,18 +76,14 @@ class Segmenter:
         self._log_total = math.log(dictionary.total)
 
     def tokens(self, text: str) -> tuple[Token, ...]:
-        new = tuple.__new__
-        return tuple([new(Token, (begin, end, text[begin:end])) for begin, end in self.spans(text)])
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        out: list[tuple[int, int]] = []
+        out: list[Token] = []
         pos = 0
         for index, block in enumerate(_HAN.split(text)):
             if not block:
                 continue
             if index % 2:  # split() with a group: odd pieces are the blocks the pattern matched
                 if len(block) == 1:  # one character: one word, whatever the dictionary says
-                    out.append((pos, pos + 1))
+                    out.append(_new(Token, (pos, pos + 1, block)))
                 else:
                     self._block(block, pos, out)
             else:
@@ -94,17 +91,20 @@ class Segmenter:
                     if not piece:
                         continue
                     if _SKIP.match(piece):
-                        out.append((pos, pos + len(piece)))
+                        out.append(_new(Token, (pos, pos + len(piece), piece)))
                         pos += len(piece)
                         continue
-                    for i in range(len(piece)):
-                        out.append((pos + i, pos + i + 1))
+                    for i, char in enumerate(piece):
+                        out.append(_new(Token, (pos + i, pos + i + 1, char)))
                     pos += len(piece)
                 continue
             pos += len(block)
-        return out
+        return tuple(out)
 
-    def _block(self, block: str, offset: int, out: list[tuple[int, int]]) -> None:
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [(token.begin, token.end) for token in self.tokens(text)]
+
+    def _block(self, block: str, offset: int, out: list[Token]) -> None:
         trie = self.dictionary.trie
         if len(self._logp) > _MEMO_LIMIT:
             self._logp.clear()
@@ -140,6 +140,7 @@ class Segmenter:
         # walk the route; single ASCII letters or digits in a row are one word, as jieba joins them
         x = 0
         run_start = -1
+        append = out.append
         while x < n:
             y = last[x] + 1
             if y - x == 1 and block[x] in _ASCII_ALNUM:
@@ -147,12 +148,12 @@ class Segmenter:
                     run_start = x
             else:
                 if run_start >= 0:
-                    out.append((offset + run_start, offset + x))
+                    append(_new(Token, (offset + run_start, offset + x, block[run_start:x])))
                     run_start = -1
-                out.append((offset + x, offset + y))
+                append(_new(Token, (offset + x, offset + y, block[x:y])))
             x = y
         if run_start >= 0:
-            out.append((offset + run_start, offset + n))
+            append(_new(Token, (offset + run_start, offset + n, block[run_start:])))
 
 
 def jieba_tokenizer() -> Any:
