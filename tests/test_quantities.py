@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citybrand_kg.gazetteers import load_lexicon
-from citybrand_kg.quantities import chinese_numeral, compile_quantity_pattern, find_dates, find_quantities
+from citybrand_kg.quantities import (
+    _FIRST,
+    chinese_numeral,
+    compile_quantity_pattern,
+    find_dates,
+    find_quantities,
+)
 
 PATTERN = compile_quantity_pattern(list(load_lexicon().word_set("units")))
 
@@ -63,3 +72,12 @@ def test_chinese_numerals(token: str, value: int | None) -> None:
 )
 def test_dates(text: str, reference: str | None, expected: list[list[str]]) -> None:
     assert [values for _span, values in find_dates(text, reference)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="近约超逾达将大过左右以上余多+万亿千百十两一二三零〇0123,.%家人次场种语言年月第·aX，。、", max_size=30))
+def test_the_first_character_test_changes_no_match(text: str) -> None:
+    """The pattern starts by checking the figure's first character; without that check it finds the same."""
+    assert PATTERN.pattern.startswith(_FIRST)
+    unguarded = re.compile(PATTERN.pattern.removeprefix(_FIRST))
+    assert [(m.span(), m.groupdict()) for m in PATTERN.finditer(text)] == [(m.span(), m.groupdict()) for m in unguarded.finditer(text)]

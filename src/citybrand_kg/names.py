@@ -11,12 +11,15 @@ must show a sign of being a proper name (quotation, ordinal, year, a place, Lati
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Self
 
-from .gazetteers import Lexicon, Match
+from .gazetteers import PLACE_TYPES, Lexicon, Match
 from .model import EntityType, Mention, Span, Token
 from .quantities import compile_quantity_pattern
+from .wordregex import word_alternation
 
 if TYPE_CHECKING:
     from .mentions import PlaceContext, SentenceView
@@ -26,9 +29,17 @@ HAN = r"\u3400-\u9fff"
 _PUNCT = set("，,。.、；;：:！!？?（）()“”\"‘’《》【】[]「」—-…·/ \t\u3000")
 _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "镇", "乡", "州", "盟")
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
-_PLACE_TYPES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
+_PLACE_TYPES = PLACE_TYPES
+_BEGIN = attrgetter("begin")
+_END = attrgetter("end")
 _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
 _BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
+_BRAND_HEAD_WORDS = tuple(_BRAND_HEADS.split("|"))
+_LEADING_GROUP = "领导小组"
+_BRAND_HEAD_END = re.compile(rf"(?:{_BRAND_HEADS})$")
+_QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")
+_LIST_SEPARATOR = re.compile(r"[、,，]")
+_HAN_RUN = re.compile(rf"[{HAN}]+")
 _BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
 _STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
 _WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式"))
@@ -57,21 +68,23 @@ class NameRules:
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
         two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
-        self.org_head_re = re.compile("|".join(map(re.escape, sorted(set(two_char_heads), key=len, reverse=True))))
+        self.org_head_re = re.compile(word_alternation(two_char_heads))
         self.person_verbs = _longest_first(w("person_verbs"))
         self.surnames = w("surnames")
         self.units = _longest_first(w("government_units"))
-        self.unit_re = re.compile("|".join(map(re.escape, self.units)) + rf"|[{HAN}]{{2,16}}?领导小组")
+        unit_alt = word_alternation(self.units)
+        self.unit_re = re.compile(unit_alt)
+        self.unit_or_group_re = re.compile(unit_alt + rf"|[{HAN}]{{2,16}}?{_LEADING_GROUP}")  # for texts that name one
         self.quantity_pattern = compile_quantity_pattern(list(w("units")))
         self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + ("官方账号", "账号", "帐号", "微博"))
-        suffix_alt = "|".join(map(re.escape, self.account_suffixes))
+        suffix_alt = word_alternation(self.account_suffixes)
         self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
         self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
         self.account_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{1,40}}”[、,]?){{2,}})等?[{HAN}]{{0,6}}?(?:{suffix_alt})")
         self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
-        title_alt = "|".join(map(re.escape, self.titles))
-        verb_alt = "|".join(map(re.escape, self.person_verbs))
-        surname_alt = "|".join(map(re.escape, sorted(self.surnames, key=len, reverse=True)))
+        title_alt = word_alternation(self.titles)
+        verb_alt = word_alternation(self.person_verbs)
+        surname_alt = word_alternation(self.surnames)
         name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
         self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|[,，、。)）\s]|$)")
         self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
@@ -83,7 +96,7 @@ class NameRules:
         self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
         self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
-        event_alt = "|".join(map(re.escape, self.event_heads))
+        event_alt = word_alternation(self.event_heads)
         self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
 
     # --- helpers ---------------------------------------------------------------------------
@@ -114,13 +127,13 @@ class NameRules:
         are added until a boundary word, punctuation or ``max_chars``.
         """
         stop = self.boundaries if boundaries is None else boundaries
+        tokens = view.tokens  # in text order, none overlapping: found by bisection
         start = head_begin
-        for token in view.tokens:
-            if token.begin < head_begin < token.end:
-                start = token.begin
-        for token in reversed(view.tokens):
-            if token.end > start:
-                continue
+        inside = bisect_left(tokens, head_begin, key=_BEGIN) - 1  # the last token starting before the head
+        if inside >= 0 and tokens[inside].end > head_begin:
+            start = tokens[inside].begin
+        for j in range(bisect_right(tokens, start, key=_END) - 1, -1, -1):  # back from the last token ending by start
+            token = tokens[j]
             if token.end < start or _stops(token.text, stop) or _is_punct(token.text) or head_begin - token.begin > max_chars:
                 break
             if digits_stop and any(ch.isdigit() for ch in token.text):
@@ -184,7 +197,8 @@ class NameRules:
 
     def government_bodies(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         out = []
-        for match in self.unit_re.finditer(view.text):
+        unit_re = self.unit_or_group_re if _LEADING_GROUP in view.text else self.unit_re  # the same matches, cheaper
+        for match in unit_re.finditer(view.text):
             found = self._body_start(view, match.start(), match.group(0), places)
             if found is None:
                 continue
@@ -246,7 +260,7 @@ class NameRules:
 
     def embassies(self, view: SentenceView) -> list[Mention]:
         out = []
-        for m in self.embassy.finditer(view.text):
+        for m in self.embassy.finditer(view.text) if "驻" in view.text else ():  # 驻 is part of every match
             head = "大使馆" if m["h"] == "使馆" else m["h"]
             label = f"{m['cn'] or '中国'}驻{m['p']}{head}"
             out.append(self._mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
@@ -274,16 +288,16 @@ class NameRules:
         text = view.text
         for m in self.brand_quote.finditer(text):
             out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, _clean(m["n"]), "pattern:brand-quote", 40))
-        for quote in re.finditer(r"“(?P<n>[^“”\n]{4,60})”", text):
-            items = re.split(r"[、,，]", quote["n"])
-            if len(items) > 1 and any(re.search(rf"(?:{_BRAND_HEADS})$", item.strip()) for item in items):
+        for quote in _QUOTED_4_60.finditer(text):
+            items = _LIST_SEPARATOR.split(quote["n"])
+            if len(items) > 1 and any(_BRAND_HEAD_END.search(item.strip()) for item in items):
                 pos = quote.start("n")
                 for item in items:
                     if 2 <= len(item.strip()) <= 12:
                         lead = len(item) - len(item.lstrip())
                         out.append(self._mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
                     pos += len(item) + 1
-        for m in self.brand_head.finditer(text):
+        for m in self.brand_head.finditer(text) if any(head in text for head in _BRAND_HEAD_WORDS) else ():
             begin = max(m.start(), self._walk_left(view, m.end() - 2, 12, self.brand_boundaries))
             label = text[begin : m.end()]
             if len(label) >= 4:
@@ -292,7 +306,7 @@ class NameRules:
             for size in (2, 3, 4):
                 begin = cue.start() - size
                 name = text[max(begin, 0) : cue.start()]
-                if begin >= 0 and re.fullmatch(rf"[{HAN}]+", name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
+                if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
                     out.append(self._mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
                     break
         return out
@@ -336,7 +350,10 @@ class NameRules:
             name = _clean(text[begin : m.end("n") + 1])
             label = name if head in self.event_generic else _clean(text[begin : m.end()])
             out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+        last_chars = self.event_heads.last_chars
         for i, token in enumerate(view.tokens):
+            if token.text[-1:] not in last_chars:  # cheap test first: a head ends the token
+                continue
             head = self.event_heads.of_token(token.text)
             if head is None:
                 continue
@@ -474,6 +491,7 @@ class Heads(tuple[str, ...]):
 
     def __init__(self, _words: frozenset[str] | tuple[str, ...]) -> None:
         self._known = frozenset(self)
+        self.last_chars = frozenset(h[-1] for h in self if h)
         self._lengths = tuple(sorted({len(h) for h in self}, reverse=True))
         self._token_heads: dict[str, str | None] = {}
 

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from .model import Quantity, Span
+from .wordregex import word_alternation
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -24,6 +25,10 @@ _NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八�
 _MID = r"(?P<mid>余|多)?"
 _MULT = r"(?P<mult>千万|百万|万|亿)?"
 _SUFFIX = r"(?P<post>余|多|\+|以上|左右)?"
+# Every figure starts with one of these: the first characters of _PREFIX and of _NUMBER. Checked
+# first, it spares the engine trying the optional prefix and each kind of numeral at every other
+# position (the matches are the same: tests/test_quantities.py).
+_FIRST = r"(?=[\d零〇一二两三四五六七八九十百千万亿将超大近约逾达])"
 
 
 def chinese_numeral(token: str) -> Decimal | None:
@@ -52,8 +57,7 @@ def parse_number(token: str) -> Decimal | None:
 
 
 def compile_quantity_pattern(units: list[str]) -> re.Pattern[str]:
-    unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    return re.compile(_PREFIX + _NUMBER + _MID + _MULT + _SUFFIX + rf"(?P<unit>{unit_alt})?" + r"(?P<post2>\+|以上|左右|余)?")
+    return re.compile(_FIRST + _PREFIX + _NUMBER + _MID + _MULT + _SUFFIX + rf"(?P<unit>{word_alternation(units)})?" + r"(?P<post2>\+|以上|左右|余)?")
 
 
 def find_quantities(text: str, pattern: re.Pattern[str]) -> list[tuple[Span, Quantity]]:
