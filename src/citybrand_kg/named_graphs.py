@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV, RDF
@@ -116,18 +117,12 @@ def _named(dataset: Dataset) -> list[Graph]:
 
 def split_by_document(graph: Graph) -> list[DocumentGraph]:
     """One graph per document (sorted by IRI), plus the rest graph when anything is left."""
-    index = _Index.of(graph)
-    claimed: set[Triple] = set()
-    parts = []
-    for document in index.documents:
-        triples = _document_part(document, index)
-        claimed |= triples
-        parts.append(DocumentGraph(document, _new_graph(sorted(triples, key=_triple_key))))
-    rest = [t for subject_triples in index.by_subject.values() for t in subject_triples if t not in claimed]
-    if rest:
-        parts.append(DocumentGraph(None, _new_graph(sorted(rest, key=_triple_key))))
-    logger.debug("split %d triples into %d document graphs", len(graph), len(index.documents))
-    return parts
+    parts = partition(graph, RDFLIB_TERMS)
+    out = [DocumentGraph(_as_iri(document), _new_graph(sorted(triples, key=_triple_key))) for document, triples in parts.items() if document is not None]
+    if parts.get(None):
+        out.append(DocumentGraph(None, _new_graph(sorted(parts[None], key=_triple_key))))
+    logger.debug("split %d triples into %d document graphs", len(graph), len(out) - (None in parts))
+    return out
 
 
 def entity_nodes(graph: Graph) -> set[Node]:
@@ -140,50 +135,94 @@ def _is_entity_class(node: Node) -> bool:
 
 
 Triple = tuple[Node, Node, Node]
+N = TypeVar("N", bound=Hashable)
 
 
 @dataclass(frozen=True)
-class _Index:
-    """One pass over the graph: triples by subject, documents, entities and who asserts what."""
+class Terms(Generic[N]):
+    """How :func:`partition` reads the terms of one RDF library (rdflib here, pyoxigraph in the store)."""
 
-    by_subject: dict[Node, list[Triple]]
-    documents: list[URIRef]
-    entities: frozenset[Node]
-    parts_of: dict[Node, list[Node]]  # document → its sentences, mentions and assertions
-    asserted_in: dict[Triple, frozenset[Node]]  # relation → documents asserting it
+    named: Callable[[str], N]  # the node of an IRI
+    iri: Callable[[N], str | None]  # the IRI of a node; None for literals and blank nodes
+
+
+RDFLIB_TERMS: Terms[Node] = Terms(named=URIRef, iri=lambda node: str(node) if isinstance(node, URIRef) else None)
+
+
+def partition(triples: Iterable[tuple[N, N, N]], terms: Terms[N]) -> dict[N | None, set[tuple[N, N, N]]]:
+    """The split of the module docstring, for any RDF library's terms: each document (in IRI order)
+    with its triples, and ``None`` with the triples no document claims (left out when there are none).
+    Triples about entities that several documents touch are in each of their sets."""
+    index = _Index.of(triples, terms)
+    claimed: set[tuple[N, N, N]] = set()
+    parts: dict[N | None, set[tuple[N, N, N]]] = {}
+    for document in index.documents:
+        parts[document] = part = _document_part(document, index)
+        claimed |= part
+    rest = {t for subject_triples in index.by_subject.values() for t in subject_triples if t not in claimed}
+    if rest:
+        parts[None] = rest
+    return parts
+
+
+@dataclass(frozen=True)
+class _Index(Generic[N]):
+    """One pass over the triples: by subject, documents, entities and who asserts what."""
+
+    by_subject: dict[N, list[tuple[N, N, N]]]
+    documents: list[N]
+    entities: frozenset[N]
+    parts_of: dict[N, list[N]]  # document → its sentences, mentions and assertions
+    asserted_in: dict[tuple[N, N, N], frozenset[N]]  # relation → documents asserting it
+    touching: frozenset[N]  # predicates whose object a document's node touches
 
     @classmethod
-    def of(cls, graph: Graph) -> _Index:
-        by_subject: dict[Node, list[Triple]] = defaultdict(list)
-        context: dict[Node, Node] = {}
-        for triple in graph:
-            by_subject[triple[0]].append(triple)
-            if triple[1] == NIF.referenceContext:
-                context[triple[0]] = triple[2]
-        types = {(s, o) for s, o in graph.subject_objects(RDF.type)}
-        documents = sorted({s for s, o in types if o in DOCUMENT_CLASSES and isinstance(s, URIRef)}, key=str)
-        parts_of: dict[Node, list[Node]] = defaultdict(list)
+    def of(cls, triples: Iterable[tuple[N, N, N]], terms: Terms[N]) -> _Index[N]:
+        rdf_type, reference_context, is_string = (terms.named(str(t)) for t in (RDF.type, NIF.referenceContext, NIF.isString))
+        document_classes = frozenset(terms.named(str(c)) for c in DOCUMENT_CLASSES)
+        assertion_class = terms.named(str(CBO.Assertion))
+        by_subject: dict[N, list[tuple[N, N, N]]] = defaultdict(list)
+        context: dict[N, N] = {}
+        types: set[tuple[N, N]] = set()
+        documents: set[N] = set()
+        for triple in triples:
+            subject, predicate, obj = triple
+            by_subject[subject].append(triple)
+            if predicate == reference_context:
+                context[subject] = obj
+            elif predicate == rdf_type:
+                types.add((subject, obj))
+                if obj in document_classes and terms.iri(subject) is not None:
+                    documents.add(subject)
+            elif predicate == is_string and terms.iri(subject) is not None:  # nif:isString: a nif:Context
+                documents.add(subject)
+        parts_of: dict[N, list[N]] = defaultdict(list)
         for node, context_node in context.items():
             parts_of[context_node].append(node)
-        asserted_in: dict[Triple, set[Node]] = defaultdict(set)
-        for assertion in sorted({s for s, o in types if o == CBO.Assertion}, key=str):
+        relation_terms = [terms.named(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object)]
+        derived_from = terms.named(str(PROV.wasDerivedFrom))
+        asserted_in: dict[tuple[N, N, N], set[N]] = defaultdict(set)
+        for assertion in sorted({s for s, o in types if o == assertion_class}, key=str):
             described = {p: o for _, p, o in by_subject[assertion]}
-            source_document = _document_of(by_subject[assertion], context)
+            source_document = _document_of(by_subject[assertion], context, derived_from, terms)
             if source_document is None:
                 continue
             parts_of[source_document].append(assertion)
-            relation = tuple(described.get(term) for term in (RDF.subject, RDF.predicate, RDF.object))
+            relation = tuple(described.get(term) for term in relation_terms)
             if None not in relation:
                 asserted_in[relation].add(source_document)  # type: ignore[index]
-        entities = frozenset(s for s, o in types if _is_entity_class(o))
-        return cls(dict(by_subject), documents, entities, dict(parts_of),
-                   {r: frozenset(d) for r, d in asserted_in.items()})
+        cbo = str(CBO)
+        non_entity = {str(c) for c in NON_ENTITY_CLASSES}
+        entity_classes = {o for _, o in types if (iri := terms.iri(o)) is not None and iri.startswith(cbo) and iri not in non_entity}
+        entities = frozenset(s for s, o in types if o in entity_classes)
+        touching = frozenset(terms.named(str(t)) for t in _TOUCHING)
+        return cls(dict(by_subject), sorted(documents, key=str), entities, dict(parts_of), {r: frozenset(d) for r, d in asserted_in.items()}, touching)
 
 
-def _document_part(document: URIRef, index: _Index) -> set[Triple]:
+def _document_part(document: N, index: _Index[N]) -> set[tuple[N, N, N]]:
     owned = [document, *index.parts_of.get(document, ())]
     triples = {t for node in owned for t in index.by_subject.get(node, ())}
-    touched = {o for _, p, o in triples if p in _TOUCHING or _ is document} & index.entities
+    touched = {o for s, p, o in triples if p in index.touching or s == document} & index.entities
     touched.discard(document)
     for entity in touched:
         for triple in index.by_subject.get(entity, ()):
@@ -199,12 +238,12 @@ def _document_part(document: URIRef, index: _Index) -> set[Triple]:
 _TOUCHING = frozenset({ITSRDF.taIdentRef, RDF.subject, RDF.object})
 
 
-def _document_of(assertion_triples: list[Triple], context: dict[Node, Node]) -> Node | None:
-    sentences = sorted((o for _, p, o in assertion_triples if p == PROV.wasDerivedFrom), key=str)
+def _document_of(assertion_triples: list[tuple[N, N, N]], context: dict[N, N], derived_from: N, terms: Terms[N]) -> N | None:
+    sentences = sorted((o for _, p, o in assertion_triples if p == derived_from), key=str)
     for sentence in sentences:
         document = context.get(sentence)
-        if document is None and isinstance(sentence, URIRef) and "#" in sentence:
-            document = URIRef(sentence.split("#", 1)[0])
+        if document is None and (iri := terms.iri(sentence)) is not None and "#" in iri:
+            document = terms.named(iri.split("#", 1)[0])
         if document is not None:
             return document
     return None

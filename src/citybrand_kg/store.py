@@ -4,17 +4,15 @@ Layout of the dataset
 ---------------------
 * **TriG / N-Quads** files keep their named graphs as written (the pipeline writes one graph per
   document, named by the document IRI); triples in their default graph stay in the default graph.
-* **Turtle / N-Triples** files carry no graph names, so they are split by document:
+* **Turtle / N-Triples** files carry no graph names, so they are split by document with the rule
+  of :mod:`citybrand_kg.named_graphs` (the one export and loading use): a document's graph holds
+  its own triples, its sentences and mentions, the assertions derived from its sentences, and the
+  description of every entity it touches; an entity several documents touch is described in each
+  of their graphs; what no document claims (ontology terms, entities no document mentions) goes
+  to the default graph.
 
-  - a document (a subject typed ``nif:Context`` or carrying ``nif:isString``) and every node
-    whose IRI is ``{document}#…`` (its sentences and mentions) go to the graph named by the
-    document IRI;
-  - a ``cbo:Assertion`` goes to the graph of the document its ``prov:wasDerivedFrom`` sentence
-    belongs to;
-  - everything else (entities shared across documents, the direct relations, ontology terms)
-    goes to the default graph.
-
-  A Turtle file and the TriG file of the same build therefore answer the same union queries.
+  So a Turtle file and the TriG file of the same build load into the same named graphs, graph for
+  graph (test), not only the same union.
 
 Queries run with the **union of all graphs** (the default graph and every named graph) as their
 default graph, unless the query names its own dataset (``FROM`` / ``FROM NAMED``) or the caller
@@ -38,11 +36,6 @@ from citybrand_kg.errors import GraphError, QueryError, StoreError
 
 logger = logging.getLogger(__name__)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-NIF_CONTEXT = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Context"
-NIF_IS_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
-PROV_WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
-_NIF_CONTEXT_NODE = ox.NamedNode(NIF_CONTEXT)
 
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -220,43 +213,15 @@ def dataset_arguments(
 
 
 def split_by_document(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
-    """Put each triple into its document's graph, or the default graph (module docstring)."""
-    triples = list(triples)
-    documents = _document_iris(triples)
-    assertions = _assertion_documents(triples, documents)
-    for triple in triples:
-        graph = _graph_of(triple.subject, documents, assertions)
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+    """Put each triple into the graph of every document that claims it, or the default graph."""
+    from citybrand_kg.named_graphs import Terms, partition  # rdflib's namespaces: loaded only for Turtle
 
-
-def _document_iris(triples: Sequence[ox.Triple]) -> set[str]:
-    documents = set()
-    for triple in triples:
-        predicate = triple.predicate.value
-        is_context = predicate == RDF_TYPE and triple.object == _NIF_CONTEXT_NODE
-        if (is_context or predicate == NIF_IS_STRING) and isinstance(triple.subject, ox.NamedNode):
-            documents.add(triple.subject.value)
-    return documents
-
-
-def _assertion_documents(triples: Sequence[ox.Triple], documents: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for triple in triples:
-        if triple.predicate.value != PROV_WAS_DERIVED_FROM or not isinstance(triple.object, ox.NamedNode):
-            continue
-        document = triple.object.value.split("#", 1)[0]
-        if document in documents:
-            found.setdefault(str(triple.subject), document)
-    return found
-
-
-def _graph_of(subject: Any, documents: set[str], assertions: dict[str, str]) -> GraphName:
-    if isinstance(subject, ox.NamedNode):
-        base = subject.value.split("#", 1)[0]
-        if base in documents:
-            return ox.NamedNode(base)
-    document = assertions.get(str(subject))
-    return ox.NamedNode(document) if document else ox.DefaultGraph()
+    terms: Terms[Any] = Terms(named=ox.NamedNode, iri=lambda node: node.value if isinstance(node, ox.NamedNode) else None)
+    parts = partition(((t.subject, t.predicate, t.object) for t in triples), terms)
+    for document, part in parts.items():
+        graph = ox.DefaultGraph() if document is None else document
+        for subject, predicate, obj in part:
+            yield ox.Quad(subject, predicate, obj, graph)
 
 
 def _report(path: Path, quads: Sequence[ox.Quad]) -> LoadReport:
