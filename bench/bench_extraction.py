@@ -1,6 +1,7 @@
 """Extraction throughput against plain ``jieba.lcut`` over the same texts.
 
     python bench/bench_extraction.py [--count 200] [--seed 1] [--rounds 5] [--profile]
+    python bench/bench_extraction.py --corpus ../shared/corpus/dev ../shared/corpus/seed --rounds 25
 
 Times, round by round and interleaved, ``Extractor().extract(document)`` and ``jieba.lcut(text)``
 (the default: HMM on) over the same synthetic documents, and ``jieba.lcut(text, HMM=False)`` as
@@ -28,8 +29,8 @@ from citybrand_kg.model import Document
 from citybrand_kg.pipeline import Extractor
 
 
-def load_documents(folder: Path) -> list[Document]:
-    return [read_document(path, max_bytes=1 << 24) for path in sorted(folder.glob("*.txt"))]
+def load_documents(folders: list[Path]) -> list[Document]:
+    return [read_document(path, max_bytes=1 << 24) for folder in folders for path in sorted(folder.glob("*.txt"))]
 
 
 def measure(documents: list[Document], rounds: int) -> str:
@@ -85,12 +86,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--corpus", type=Path, help="a folder of documents (default: a synthetic corpus)")
+    parser.add_argument("--corpus", type=Path, nargs="+", help="folders of .txt documents (default: a synthetic corpus)")
     parser.add_argument("--profile", action="store_true", help="also profile one document with cProfile")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cbkg-bench-") as scratch:
-        folder = args.corpus or synthetic_corpus(args.count, args.seed, Path(scratch) / "corpus")
-        documents = load_documents(folder)
+        folders = args.corpus or [synthetic_corpus(args.count, args.seed, Path(scratch) / "corpus")]
+        documents = load_documents(folders)
         print(measure(documents, args.rounds))
         if args.profile:
             print()
