@@ -58,7 +58,7 @@ class SentenceView:
     offset: int
     text: str  # normalised copy of the sentence (same length as the original slice)
     original: str
-    tokens: tuple[Token, ...]
+    tokens: tuple[Token, ...]  # the segmenter's words: in text order, none overlapping, covering the text
 
 
 def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
