@@ -238,18 +238,21 @@ def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef)
 def ntriples_lines(triples: list[Triple]) -> list[str]:
     """Distinct N-Triples lines, sorted; each as rdflib's N-Triples serialiser writes it."""
     written: dict[int, str] = {}  # by object identity: every term stays alive during the call
-    lines = set()
-    for triple in triples:
-        parts = []
-        for term in triple:
-            text = written.get(id(term))
-            if text is None:
-                text = written[id(term)] = _literal(term) if isinstance(term, Literal) else term.n3()
-            parts.append(text)
-        lines.add(f"{parts[0]} {parts[1]} {parts[2]} .\n")
+    get = written.get
+
+    def text(term: URIRef | Literal) -> str:
+        if type(term) is URIRef and not _INVALID_IRI.search(term):
+            found = f"<{term}>"  # what URIRef.n3() gives a valid IRI, without its slower check
+        else:
+            found = _literal(term) if isinstance(term, Literal) else term.n3()
+        written[id(term)] = found
+        return found
+
+    lines = {f"{get(id(s)) or text(s)} {get(id(p)) or text(p)} {get(id(o)) or text(o)} .\n" for s, p, o in triples}
     return sorted(lines)
 
 
+_INVALID_IRI = re.compile(r'[<>" {}|\\^`]')  # the characters rdflib's URIRef.n3() refuses
 _ESCAPED = re.compile(r'[\\\n"\r]')
 
 
