@@ -96,7 +96,7 @@ def timed(command: list[str], out: Path, total: int, time_limit: float) -> Run:
         _, stderr = process.communicate(timeout=time_limit)
         finished = True
     except subprocess.TimeoutExpired:
-        done = sum(1 for _ in (out / ".cache").rglob("*.json")) if (out / ".cache").exists() else 0
+        done = sum(1 for _ in (out / ".cache").rglob("*.entry")) if (out / ".cache").exists() else 0
         os.killpg(process.pid, signal.SIGINT)
         try:
             _, stderr = process.communicate(timeout=60)

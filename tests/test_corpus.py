@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from citybrand_kg.corpus import BuildSettings, build
+from citybrand_kg.corpus import BuildSettings, build, cache_entry, read_cache_entry
+from citybrand_kg.pipeline import process_document
 
 TEMPLATE = "关于对市政协第{n}号提案的答复\n委员{n}：\n您提出的建议收悉。我市与新华社合作，在法国举办“城市之光{n}”文化周，吸引{m}余人参加。\n中共宁波市委宣传部\n"
 
@@ -41,13 +42,24 @@ def test_a_damaged_cache_entry_is_extracted_again(tmp_path: Path, extractor) -> 
     settings = BuildSettings(out=tmp_path / "out", validate=False)
     build([corpus], settings, extractor)
     graph = (tmp_path / "out" / "graph.ttl").read_bytes()
-    entries = sorted((tmp_path / "out" / ".cache").rglob("*.json"))
+    entries = sorted((tmp_path / "out" / ".cache").rglob("*.entry"))
     assert len(entries) == 4
     entries[1].write_text("{truncated", encoding="utf-8")
+    entries[2].write_bytes(entries[2].read_bytes()[:-10])  # cut short: the lengths in its header tell
     again = build([corpus], settings, extractor)
-    assert (again.extracted, again.cached, again.documents) == (1, 3, 4)
+    assert (again.extracted, again.cached, again.documents) == (2, 2, 4)
     assert (tmp_path / "out" / "graph.ttl").read_bytes() == graph
-    json.loads(entries[1].read_text(encoding="utf-8"))  # written again, whole
+    for entry in entries[1:3]:  # written again, whole
+        assert read_cache_entry(entry) is not None
+
+
+def test_a_cache_entry_gives_back_the_result_it_holds(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 1)
+    item = process_document(next(corpus.iterdir()), "k" * 64, extractor)
+    item = replace(item, conforms=False, report='_:r <http://www.w3.org/ns/shacl#conforms> "false" .\n')
+    path = tmp_path / "entry"
+    path.write_bytes(cache_entry(item))
+    assert read_cache_entry(path) == replace(item, cached=True)
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path, extractor) -> None:
@@ -89,7 +101,7 @@ def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "citybrand_kg", "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     cache = out / ".cache"
-    while time.monotonic() < deadline and not (cache.exists() and len(list(cache.rglob("*.json"))) >= 20):
+    while time.monotonic() < deadline and not (cache.exists() and len(list(cache.rglob("*.entry"))) >= 20):
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=120)
@@ -97,7 +109,8 @@ def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
     assert (out / "graph.ttl").read_text(encoding="utf-8") == "# previous build\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".graph")]
-    entries = list(cache.rglob("*.json"))
+    entries = list(cache.rglob("*.entry"))
     assert entries
     for entry in entries:
-        assert json.loads(entry.read_text(encoding="utf-8"))["ntriples"]
+        result = read_cache_entry(entry)
+        assert result is not None and result.ntriples
