@@ -6,13 +6,14 @@ Public functions (``source`` is a graph file path, an rdflib ``Graph`` or a ``Da
     document_graphs(source) -> list[DocumentGraph]
     union_graph(source) -> Graph
     split_by_document(graph: Graph) -> list[DocumentGraph]
+    partition(triples, terms) -> {document or None: triples}   (any RDF library's terms; the store uses it)
     entity_nodes(graph: Graph) -> set[Node]
 
 A TriG / N-Quads input keeps the named graphs it has. A Turtle / N-Triples input (one merged
 graph) is split here, by these rules:
 
-* a *document* is a subject typed ``cbo:Document`` (or a subclass such as ``cbo:Reply``) or
-  ``nif:Context``;
+* a *document* is an IRI subject typed ``cbo:Document`` (or a subclass such as ``cbo:Reply``) or
+  ``nif:Context``, or carrying ``nif:isString``;
 * its graph holds the document's own triples, every node whose ``nif:referenceContext`` is the
   document (sentences, mentions), every ``cbo:Assertion`` whose ``prov:wasDerivedFrom`` sentence
   belongs to it, and the description (types, labels, literals, links to non-entities) of every
