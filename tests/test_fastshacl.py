@@ -212,3 +212,24 @@ def test_engine_dependent_sparql_is_refused() -> None:
 def test_the_project_shapes_compile() -> None:
     validator = FastValidator(load_shapes(), load_ontology())
     assert len(validator.top) >= 50
+
+
+def test_falling_back_to_pyshacl_is_decided_once_per_process(monkeypatch, caplog) -> None:
+    """Shapes the fast engine cannot run are compiled, refused and reported once, not per document."""
+    from citybrand_kg import fastshacl, validation
+
+    calls: list[int] = []
+
+    def refuse() -> None:
+        calls.append(1)
+        raise fastshacl.UnsupportedShapeError("a construct the engine lacks")
+
+    monkeypatch.setattr(fastshacl, "default_validator", refuse)
+    validation._fast_validator.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            verdicts = [validation.validate_triples([], "") for _ in range(3)]
+    finally:
+        validation._fast_validator.cache_clear()
+    assert all(v.conforms for v in verdicts)
+    assert len(calls) == 1 and caplog.text.count("falling back to pyshacl") == 1

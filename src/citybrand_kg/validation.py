@@ -89,8 +89,10 @@ def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) 
     return _report(validator.validate_triples(triples, ntriples.encode("utf-8")))
 
 
+@functools.lru_cache(maxsize=1)
 def _fast_validator() -> FastValidator | None:
-    """The compiled fast engine, or None (with a warning) when the shapes use what it cannot run."""
+    """The compiled fast engine, or None (with a warning) when the shapes use what it cannot run;
+    decided once per process, so a build that falls back neither recompiles nor warns per document."""
     from .fastshacl import UnsupportedShapeError, default_validator
 
     try:
