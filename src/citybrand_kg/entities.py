@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from .gazetteers import GazetteerEntry, Lexicon
 from .model import Entity, EntityType, Mention, Quantity, ResolvedMention
+from .names import QUOTE_MARKS
 
 T = EntityType
 KIND = {
@@ -44,7 +45,6 @@ _COMPATIBLE = {
 
 
 _LABEL_MARKS = str.maketrans("", "", "“”‘’\"'《》「」『』〈〉")
-_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")
 _NOT_SLUG = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -106,7 +106,7 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
 
 def _aliases(mention: Mention) -> tuple[str, ...]:
     found = []
-    surface = mention.surface.translate(_QUOTE_MARKS).strip()
+    surface = mention.surface.translate(QUOTE_MARKS).strip()
     if surface and surface != mention.label:
         found.append(surface)
     parts = re.split(r"[（）()]", mention.label)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Self
 
 from .gazetteers import PLACE_TYPES, Lexicon, Match
@@ -30,8 +30,8 @@ _PUNCT = set("，,。.、；;：:！!？?（）()“”\"‘’《》【】[]「
 _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "镇", "乡", "州", "盟")
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
 _PLACE_TYPES = PLACE_TYPES
-_BEGIN = attrgetter("begin")
-_END = attrgetter("end")
+_BEGIN = itemgetter(0)  # of a Token
+_END = itemgetter(1)
 _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
 _BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
 _BRAND_HEAD_WORDS = tuple(_BRAND_HEADS.split("|"))
@@ -531,11 +531,11 @@ def _is_event_or_brand_tail(mid: str) -> bool:
     return any(word in mid for word in ("活动", "品牌", "节", "展"))
 
 
-_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")
+QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")  # quotation and title marks, deleted
 
 
 def _clean(label: str) -> str:
-    return label.translate(_QUOTE_MARKS).strip(" 、,，")
+    return label.translate(QUOTE_MARKS).strip(" 、,，")
 
 
 def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
