@@ -125,15 +125,7 @@ def start_oxigraph_memory(data: Path, requests: int) -> Server:
     command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=5)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("oxigraph serve (memory) did not start") from None
-            time.sleep(0.2)
+    wait_until_up(base + "/query", process, 60)  # empty until loaded below
     with data.open("rb") as quads:
         response = httpx.post(base + "/store", content=quads, headers={"Content-Type": "application/n-quads"},
                               timeout=3600)
