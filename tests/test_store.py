@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citybrand_kg.errors import GraphError, QueryError
+from citybrand_kg.errors import GraphError, QueryError, StoreError
 from citybrand_kg.store import GraphStore, scan_query
 
 GRAPH = Path(__file__).parent / "server" / "fixtures" / "citybrand.trig"
@@ -34,6 +34,51 @@ def test_queries_see_the_union_of_all_graphs() -> None:
     store.load(GRAPH)
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
     assert count(store, distinct) > 250
+
+
+HANGZHOU = "<https://w3id.org/citybrand-kg/resource/place/Q4970>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+def test_the_union_is_a_set_of_triples_not_one_copy_per_graph() -> None:
+    """Hangzhou is described in both document graphs; the union holds its labels once, as an RDF
+    merge does (Oxigraph's own union default graph would count them twice)."""
+    store = GraphStore.open()
+    store.load(GRAPH)
+    labels = f"SELECT (COUNT(*) AS ?n) WHERE {{ {HANGZHOU} {RDFS_LABEL} ?label }}"
+    per_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {HANGZHOU} {RDFS_LABEL} ?label }} }}"
+    assert count(store, labels) >= 1
+    assert count(store, per_graph) == 2 * count(store, labels)
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    assert count(store) == count(store, distinct) < len(store)
+
+
+def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Path) -> None:
+    store = GraphStore.open(tmp_path / "store")
+    store.load(GRAPH)
+    store.update('INSERT DATA { <urn:test:s> <urn:test:p> "in the default graph" }')
+    view = store.merged_view()
+    assert view.is_merged_view and view.merged_view() is view
+    assert len(view) == len(store) == 322
+    assert set(view.quads()) == set(store.quads())
+    assert [quad.object.value for quad in view.quads(ox.DefaultGraph())] == ["in the default graph"]
+    assert set(view.named_graphs()) == DOCUMENTS
+    assert count(view) == count(store) < len(view)
+    with pytest.raises(StoreError, match="read-only"):
+        view.update("CLEAR ALL")
+    with pytest.raises(StoreError, match="read-only"):
+        view.load(GRAPH)
+
+
+def test_a_plain_store_sees_its_own_writes_after_a_union_query() -> None:
+    store = GraphStore.open()
+    store.load(GRAPH)
+    before = count(store)
+    store.update('INSERT DATA { GRAPH <urn:test:g> { <urn:test:s> <urn:test:p> "new" } }')
+    assert count(store) == before + 1
+    store.oxigraph.add(ox.Quad(ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p"), ox.Literal("direct")))
+    store.changed()
+    assert count(store) == before + 2
 
 
 def graph_triples(store: GraphStore, graph: ox.NamedNode | ox.DefaultGraph) -> set[ox.Triple]:

@@ -18,11 +18,20 @@ Queries run with the **union of all graphs** (the default graph and every named 
 default graph, unless the query names its own dataset (``FROM`` / ``FROM NAMED``) or the caller
 passes ``default_graph`` / ``named_graphs`` (the SPARQL protocol's ``default-graph-uri`` /
 ``named-graph-uri``).
+
+The union is an RDF merge, a *set* of triples: an entity described in the graphs of ten documents
+is one set of triples in the union, so it matches once and counts once. Oxigraph's own union
+default graph (``use_default_graph_as_union``) is a bag, matching such a triple once per graph
+(Oxigraph issue 1919, fixed after the 0.5 releases), so it is not used: union queries run on a
+**merged view** (:meth:`GraphStore.merged_view`), an in-memory copy whose default graph holds the
+merge and whose named graphs are the stored ones. The query workers hold one each; a plain store
+builds one when first asked a union query and keeps it until its next write.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,6 +93,9 @@ class GraphStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
+        self._own_default: ox.Store | None = None  # a merged view's stored default graph
+        self._stored_quads = 0  # a merged view's quads, the merge not counted
+        self._view: GraphStore | None = None  # a plain store's merged view, until its next write
 
     @classmethod
     def open(cls, path: Path | None = None) -> GraphStore:
@@ -110,12 +122,54 @@ class GraphStore:
             raise StoreError(f"{self.path or 'in-memory store'}: the store is closed.")
         return self._store
 
-    def in_memory_copy(self) -> GraphStore:
-        """The same quads in a fresh in-memory store (much faster joins than RocksDB)."""
+    @property
+    def is_merged_view(self) -> bool:
+        """Whether this is a read-only view whose default graph is the merge of all graphs."""
+        return self._own_default is not None
+
+    def merged_view(self) -> GraphStore:
+        """A read-only, in-memory copy whose default graph is the RDF merge of every graph.
+
+        Its named graphs are the stored ones; the stored default graph is kept aside, so the Graph
+        Store reads (:meth:`quads`) and the counts still describe the stored dataset. In memory
+        because pyoxigraph's in-memory store also answers joins several times faster than
+        RocksDB; it costs about twice the stored quads.
+        """
+        if self.is_merged_view:
+            return self
         memory = ox.Store()
         quads = self.oxigraph.dump(format=ox.RdfFormat.N_QUADS)
         memory.load(quads, ox.RdfFormat.N_QUADS, lenient=True)  # validated when first loaded
-        return GraphStore(memory, None)
+        own_default = ox.Store()
+        own_default.extend(memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        stored = len(memory)
+        memory.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        view = GraphStore(memory, None, read_only=True)
+        view._own_default, view._stored_quads = own_default, stored
+        return view
+
+    def changed(self) -> None:
+        """Forget the merged view after writing to :attr:`oxigraph` directly (this class's own
+        writes do it themselves)."""
+        self._view = None
+
+    def _writable(self) -> ox.Store:
+        if self.is_merged_view:
+            raise StoreError("a merged view is read-only; write to the store it was made from.")
+        self._view = None
+        return self.oxigraph
+
+    def quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+        """The stored quads of one graph, or of all (``None``); on a merged view the stored
+        default graph, not the merge."""
+        if self._own_default is None:
+            return iter(self.oxigraph.quads_for_pattern(None, None, None, graph))
+        if isinstance(graph, ox.DefaultGraph):
+            return iter(self._own_default)
+        if graph is not None:
+            return iter(self.oxigraph.quads_for_pattern(None, None, None, graph))
+        named = (self.oxigraph.quads_for_pattern(None, None, None, name) for name in self.oxigraph.named_graphs())
+        return itertools.chain(self._own_default, itertools.chain.from_iterable(named))
 
     def close(self) -> None:
         """Release the handle so another process can open the directory read-write."""
@@ -125,11 +179,12 @@ class GraphStore:
         gc.collect()
 
     def __len__(self) -> int:
-        return len(self.oxigraph)
+        """Number of stored quads (all graphs; a merged view does not count its merge)."""
+        return self._stored_quads if self.is_merged_view else len(self.oxigraph)
 
     def triple_count(self) -> int:
         """Number of quads in the dataset (all graphs)."""
-        return len(self.oxigraph)
+        return len(self)
 
     def named_graphs(self) -> list[str]:
         """IRIs (or blank-node ids) of the named graphs, sorted."""
@@ -138,6 +193,7 @@ class GraphStore:
     def load(self, path: Path) -> LoadReport:
         """Load one graph file, keeping or deriving its named graphs (see the module docstring)."""
         fmt = graph_format(path)
+        self._writable()
         try:
             if fmt.supports_datasets:
                 return self._load_dataset(path, fmt)
@@ -177,6 +233,12 @@ class GraphStore:
     ) -> QueryResult:
         """Run a query over the union default graph (see the module docstring)."""
         kwargs = dataset_arguments(sparql, default_graph, named_graphs)
+        if kwargs is None:  # the union default graph: the merge
+            if not self.is_merged_view:
+                if self._view is None:
+                    self._view = self.merged_view()
+                return self._view.query(sparql)
+            kwargs = {}
         try:
             return self.oxigraph.query(sparql, **kwargs)
         except SyntaxError as exc:
@@ -186,8 +248,9 @@ class GraphStore:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (the default graph of an update is the store's default graph)."""
+        store = self._writable()
         try:
-            self.oxigraph.update(sparql)
+            store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc
         except OSError as exc:
@@ -198,8 +261,9 @@ def dataset_arguments(
     sparql: str,
     default_graph: Sequence[GraphName] | None,
     named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None,
-) -> dict[str, Any]:
-    """Keyword arguments for ``Store.query``: explicit graphs win, then the query's own FROM."""
+) -> dict[str, Any] | None:
+    """Keyword arguments for ``Store.query``: explicit graphs win, then the query's own FROM;
+    ``None`` when the query runs over the union default graph (a merged view's default graph)."""
     if default_graph or named_graphs:
         kwargs: dict[str, Any] = {}
         if default_graph:
@@ -209,7 +273,7 @@ def dataset_arguments(
         return kwargs
     if scan_query(sparql).has_dataset:
         return {}
-    return {"use_default_graph_as_union": True}
+    return None
 
 
 def split_by_document(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:

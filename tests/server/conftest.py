@@ -61,10 +61,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(params=[True, False], ids=["memory-readers", "rocksdb-readers"])
-def writable(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """A fresh server that accepts writes with the bearer token (readers in memory or on disk)."""
-    settings = ServerSettings(timeout=3.0, allow_update=True, token=TOKEN, workers=1, in_memory=request.param)
+@pytest.fixture()
+def writable(tmp_path: Path) -> Iterator[LiveServer]:
+    """A fresh server that accepts writes with the bearer token."""
+    settings = ServerSettings(timeout=3.0, allow_update=True, token=TOKEN, workers=1)
     server = start_server(tmp_path / "store-rw", settings)
     yield server
     server.stop()

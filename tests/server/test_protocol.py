@@ -109,6 +109,18 @@ def test_default_graph_is_the_union_of_document_graphs(live: LiveServer, client:
     assert documents == {DOC_REPLY, DOC_SUMMIT}
 
 
+def test_union_counts_a_triple_of_several_document_graphs_once(live: LiveServer, client: httpx.Client) -> None:
+    """Hangzhou is described in both documents' graphs: its labels count once in the union."""
+    label = "<https://w3id.org/citybrand-kg/resource/place/Q4970> <http://www.w3.org/2000/01/rdf-schema#label> ?l"
+    union = f"SELECT (COUNT(*) AS ?n) WHERE {{ {label} }}"
+    distinct = f"SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ GRAPH ?g {{ {label} }} }}"
+    per_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {label} }} }}"
+    counts = [int(bindings(client.get(live.sparql, params={"query": query}))[0]["n"]["value"])
+              for query in (union, distinct, per_graph)]
+    assert counts[0] == counts[1] >= 1
+    assert counts[2] == 2 * counts[0]
+
+
 def test_default_graph_uri_restricts_the_default_graph(live: LiveServer, client: httpx.Client) -> None:
     params = {"query": DOCUMENTS, "default-graph-uri": DOC_SUMMIT}
     documents = {row["d"]["value"] for row in bindings(client.get(live.sparql, params=params))}

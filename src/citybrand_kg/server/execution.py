@@ -99,6 +99,7 @@ def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The empty IRI names the default graph; on the workers' merged views, the union."""
     return ox.DefaultGraph() if iri == "" else ox.NamedNode(iri)
 
 
@@ -154,11 +155,11 @@ def read_graph(store: GraphStore, job: GraphReadJob) -> Outcome:
     if media_type is None:
         return _not_acceptable("graphs", offered)
     if job.target.scope is GraphScope.DATASET:
-        return Outcome(200, serialize_rdf(store.oxigraph, GRAPH_FORMATS[media_type]), _with_charset(media_type))
+        return Outcome(200, serialize_rdf(store.quads(), GRAPH_FORMATS[media_type]), _with_charset(media_type))
     graph = _target_node(job.target)
     if not _graph_exists(store, graph):
         return Outcome.error(404, f"there is no graph {job.target.label} in this store.")
-    triples = (quad.triple for quad in store.oxigraph.quads_for_pattern(None, None, None, graph))
+    triples = (quad.triple for quad in store.quads(graph))
     return Outcome(200, serialize_rdf(triples, GRAPH_FORMATS[media_type]), _with_charset(media_type))
 
 
@@ -182,6 +183,7 @@ def write_graph(store: GraphStore, job: GraphWriteJob) -> Outcome:
     if job.method == "PUT":
         _clear(store, job.target, graph)
     store.oxigraph.extend(parsed)
+    store.changed()
     if isinstance(graph, ox.NamedNode) and not existed:
         store.oxigraph.add_graph(graph)
         return Outcome(201, headers={"Location": f"?graph={job.target.iri}"})
@@ -203,6 +205,7 @@ def _clear(store: GraphStore, target: GraphTarget, graph: ox.NamedNode | ox.Defa
             store.oxigraph.remove_graph(graph)
     else:
         store.oxigraph.clear_graph(graph)
+    store.changed()
 
 
 def _parse_payload(job: GraphWriteJob) -> list[ox.Quad] | Outcome:
@@ -226,7 +229,7 @@ def _parse_payload(job: GraphWriteJob) -> list[ox.Quad] | Outcome:
 def dataset_stats(store: GraphStore, job: StatsJob) -> Outcome:
     """Quads, named graphs and a sample of graph names, as JSON."""
     graphs = [graph.value for graph in itertools.islice(store.oxigraph.named_graphs(), job.max_graphs)]
-    stats = {"quads": len(store.oxigraph), "named_graphs": _count(store.oxigraph.named_graphs()), "sample": graphs}
+    stats = {"quads": len(store), "named_graphs": _count(store.oxigraph.named_graphs()), "sample": graphs}
     return Outcome(200, json.dumps(stats).encode(), "application/json")
 
 

@@ -3,8 +3,9 @@
 pyoxigraph releases the GIL while it evaluates a query but offers no way to cancel one, so each
 query runs in a worker process that has the store open read-only; when a query outlives the
 timeout its worker is killed and a fresh one is started, while the other workers keep answering.
-Readers copy the snapshot into memory by default (pyoxigraph's in-memory store answers joins
-several times faster than RocksDB), at the cost of one copy of the data per worker and a reload
+Readers hold a merged view of the snapshot in memory (the union default graph as a set of
+triples, see :mod:`citybrand_kg.store`; pyoxigraph's in-memory store also answers joins several
+times faster than RocksDB), at the cost of about two copies of the data per worker and a reload
 when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to a single
 writer process that holds the store read-write; after each write the generation number goes up
 and the readers reload their snapshot before their next job.
@@ -52,11 +53,11 @@ class WorkerFailed(StoreError):
     """The worker process died while running the job."""
 
 
-def worker_main(conn: Connection, path: str, writable: bool, in_memory: bool = True) -> None:
+def worker_main(conn: Connection, path: str, writable: bool) -> None:
     """Entry point of a worker process: open the store, answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     channel = _socket_of(conn)
-    store = _open(path, writable, in_memory)
+    store = _open(path, writable)
     send_frame(channel, READY)
     generation = 0
     while True:
@@ -69,7 +70,7 @@ def worker_main(conn: Connection, path: str, writable: bool, in_memory: bool = T
         job_generation, job = message
         if not writable and job_generation != generation:
             store.close()
-            store, generation = _open(path, writable, in_memory), job_generation
+            store, generation = _open(path, writable), job_generation
         outcome = execute(store, job)
         send_frame(channel, (outcome.status, outcome.media_type, outcome.headers), outcome.body)
 
@@ -118,14 +119,14 @@ def _receive_exactly(channel: socket.socket, size: int) -> bytes:
     return bytes(buffer)
 
 
-def _open(path: str, writable: bool, in_memory: bool, attempts: int = 6) -> GraphStore:
+def _open(path: str, writable: bool, attempts: int = 6) -> GraphStore:
     """Open the store for a worker. A read-only snapshot taken while the writer is compacting can
     find a table file gone (RocksDB reports corruption); taking the snapshot again then succeeds."""
     if writable:
         return GraphStore.open(Path(path))
     for attempt in range(attempts):
         try:
-            return _snapshot(path, in_memory)
+            return _snapshot(path)
         except (RuntimeError, OSError, StoreError):
             if attempt == attempts - 1:
                 raise
@@ -133,13 +134,11 @@ def _open(path: str, writable: bool, in_memory: bool, attempts: int = 6) -> Grap
     raise AssertionError("unreachable")
 
 
-def _snapshot(path: str, in_memory: bool) -> GraphStore:
+def _snapshot(path: str) -> GraphStore:
     snapshot = GraphStore.open_read_only(Path(path))
-    if not in_memory:
-        return snapshot
-    copy = snapshot.in_memory_copy()
+    view = snapshot.merged_view()
     snapshot.close()
-    return copy
+    return view
 
 
 class Worker:
@@ -150,9 +149,9 @@ class Worker:
         self.channel = channel
 
     @classmethod
-    def spawn(cls, context: Any, path: Path, writable: bool, in_memory: bool) -> Worker:
+    def spawn(cls, context: Any, path: Path, writable: bool) -> Worker:
         parent, child = context.Pipe()
-        arguments = (child, str(path), writable, in_memory)
+        arguments = (child, str(path), writable)
         process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
@@ -222,9 +221,8 @@ class Worker:
 class WorkerPool:
     """Readers answer queries in parallel; one optional writer applies updates in order."""
 
-    def __init__(self, path: Path, *, size: int, timeout: float, writable: bool, in_memory: bool = True) -> None:
+    def __init__(self, path: Path, *, size: int, timeout: float, writable: bool) -> None:
         self.path = path
-        self.in_memory = in_memory
         self.size = size
         self.timeout = timeout
         self.writable = writable
@@ -250,7 +248,7 @@ class WorkerPool:
         return [self._writer] if self._writer else []
 
     def _spawn(self, *, writable: bool) -> Worker:
-        worker = Worker.spawn(self._context, self.path, writable, self.in_memory)
+        worker = Worker.spawn(self._context, self.path, writable)
         self._workers.add(worker)
         return worker
 

@@ -32,7 +32,6 @@ class Runtime:
             size=settings.workers,
             timeout=settings.timeout,
             writable=settings.allow_update,
-            in_memory=settings.in_memory,
         )
         self._stats: tuple[int, dict[str, Any]] | None = None
 

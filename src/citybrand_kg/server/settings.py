@@ -25,8 +25,6 @@ class ServerSettings:
     """``*``, a comma-separated list of origins, or empty for no CORS headers."""
     workers: int = 2
     """Query worker processes; a slow query occupies one of them until the timeout."""
-    in_memory: bool = True
-    """Each query worker copies the store into memory (fast joins; one copy per worker)."""
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
