@@ -64,6 +64,9 @@ def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Pat
     assert [quad.object.value for quad in view.quads(ox.DefaultGraph())] == ["in the default graph"]
     assert set(view.named_graphs()) == DOCUMENTS
     assert count(view) == count(store) < len(view)
+    both_routes = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { GRAPH <urn:test:none> { ?s ?p ?x } } }"
+    assert scan_query(both_routes).has_graph and not scan_query(COUNT).has_graph
+    assert count(view, both_routes) == count(view)  # the merge beside the named graphs, and alone
     with pytest.raises(StoreError, match="read-only"):
         view.update("CLEAR ALL")
     with pytest.raises(StoreError, match="read-only"):
@@ -141,14 +144,15 @@ def test_malformed_query_is_a_query_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "dataset", "service"),
+    ("query", "dataset", "service", "graph"),
     [
-        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", True, False),
-        ('SELECT * WHERE { ?s ?p "FROM SERVICE" }', False, False),
-        ("SELECT * WHERE { ?s <http://x/FROM> ?o } # FROM", False, False),
-        ("select * where { service <http://x> { ?s ?p ?o } }", False, True),
+        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", True, False, False),
+        ('SELECT * WHERE { ?s ?p "FROM SERVICE GRAPH" }', False, False, False),
+        ("SELECT * WHERE { ?s <http://x/FROM> ?o } # FROM GRAPH", False, False, False),
+        ("select * where { service <http://x> { ?s ?p ?o } }", False, True, False),
+        ("select * where { graph ?g { ?s ?p ?o } }", False, False, True),
     ],
 )
-def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool, service: bool) -> None:
+def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool, service: bool, graph: bool) -> None:
     features = scan_query(query)
-    assert (features.has_dataset, features.has_service) == (dataset, service)
+    assert (features.has_dataset, features.has_service, features.has_graph) == (dataset, service, graph)
