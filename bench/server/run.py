@@ -14,7 +14,8 @@ request by a timeout.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
+import json
 import os
 import shutil
 import socket
@@ -22,6 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +60,7 @@ class Server:
     process: subprocess.Popen[bytes]
     requests: int
     skipped: set[str] = field(default_factory=set)
+    rows: dict[str, int] = field(default_factory=dict)  # by query, counted at the warm-up
 
     def stop(self) -> None:
         self.process.terminate()
@@ -150,45 +154,88 @@ def start_rdflib(data: Path, requests: int) -> Server:
     return Server("rdflib-endpoint", f"http://127.0.0.1:{port}/", process, requests)
 
 
-async def one(client: httpx.AsyncClient, server: Server, query: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    response = await client.get(server.endpoint, params={"query": PREFIXES + query},
-                                headers={"Accept": "application/sparql-results+json"})
-    elapsed = time.perf_counter() - started
-    response.raise_for_status()
-    return elapsed, len(response.json()["results"]["bindings"])
+class Client:
+    """One client: a keep-alive HTTP/1.1 connection (the standard library's, whose own cost per
+    request is small next to the servers'), used by one thread at a time."""
 
+    def __init__(self, endpoint: str, timeout: float) -> None:
+        url = urllib.parse.urlsplit(endpoint)
+        self.path = url.path or "/"
+        self.connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=timeout)
+        self.connection.connect()
 
-async def measure(server: Server, query: str, clients: int, total: int, timeout: float) -> Measure:
-    latencies: list[float] = []
-    rows = 0
-    per_client = max(1, total // clients)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+    def target(self, query: str) -> str:
+        return self.path + "?" + urllib.parse.urlencode({"query": PREFIXES + query})
 
-        async def worker() -> None:
-            nonlocal rows
-            for _ in range(per_client):
-                elapsed, rows = await one(client, server, query)
-                latencies.append(elapsed)
-
+    def get(self, target: str) -> tuple[float, bytes]:
+        """One request: its latency (until the whole body is read) and the body."""
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        wall = time.perf_counter() - started
+        self.connection.request("GET", target, headers=ACCEPT)
+        response = self.connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise BenchError(f"HTTP {response.status}: {body[:300]!r}")
+        return elapsed, body
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class BenchError(Exception):
+    """A request failed (status other than 200, or a transport error)."""
+
+
+ACCEPT = {"Accept": "application/sparql-results+json"}
+FAILURES = (BenchError, OSError, http.client.HTTPException)
+
+
+def rows_of(body: bytes) -> int:
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def measure(server: Server, query: str, clients: int, total: int, timeout: float) -> Measure:
+    """``clients`` threads, each with its own connection, send ``total // clients`` requests one
+    after the other. Responses are not parsed (the warm-up counted the rows); their sizes are
+    checked against each other."""
+    per_client = max(1, total // clients)
+    connections = [Client(server.endpoint, timeout) for _ in range(clients)]
+    target = connections[0].target(query)
+    latencies: list[float] = []
+    sizes: set[int] = set()
+
+    def run(client: Client) -> None:
+        for _ in range(per_client):
+            elapsed, body = client.get(target)
+            latencies.append(elapsed)
+            sizes.add(len(body))
+
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            started = time.perf_counter()
+            for future in [pool.submit(run, client) for client in connections]:
+                future.result()
+            wall = time.perf_counter() - started
+    finally:
+        for client in connections:
+            client.close()
+    if len(sizes) > 1:
+        print(f"  {server.name}: answers of different sizes {sorted(sizes)}", flush=True)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
-    return Measure(statistics.median(latencies), p99, len(latencies) / wall, rows)
+    return Measure(statistics.median(latencies), p99, len(latencies) / wall, server.rows.get(query, 0))
 
 
-async def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measure | None]:
+def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measure | None]:
     results: dict[tuple[str, int], Measure | None] = {}
-    async with httpx.AsyncClient(timeout=timeout) as client:
-        for shape, query in SHAPES.items():
-            try:
-                await one(client, server, query)
-            except httpx.HTTPError as exc:
-                print(f"  {server.name} / {shape}: warm-up failed ({exc!r}); skipped", flush=True)
-                server.skipped.add(shape)
+    warm = Client(server.endpoint, timeout)
+    for shape, query in SHAPES.items():
+        try:
+            server.rows[query] = rows_of(warm.get(warm.target(query))[1])
+        except FAILURES as exc:
+            print(f"  {server.name} / {shape}: warm-up failed ({exc!r}); skipped", flush=True)
+            server.skipped.add(shape)
+    warm.close()
     for shape, query in SHAPES.items():
         for clients in CONCURRENCY:
             if shape in server.skipped:
@@ -196,8 +243,8 @@ async def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], 
                 continue
             total = server.requests if clients == 1 else max(server.requests, clients * 2)
             try:
-                results[(shape, clients)] = await measure(server, query, clients, total, timeout)
-            except httpx.HTTPError as exc:
+                results[(shape, clients)] = measure(server, query, clients, total, timeout)
+            except FAILURES as exc:
                 print(f"  {server.name} / {shape} / {clients}: failed ({exc!r})", flush=True)
                 results[(shape, clients)] = None
             print(f"  {server.name:16} {shape:16} c={clients:2}: {fmt(results[(shape, clients)])}", flush=True)
@@ -276,7 +323,7 @@ def run_size(size: int, args: argparse.Namespace) -> str:
         try:
             ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
             print(f"{server.name} up after {ready:.1f} s", flush=True)
-            results[server.name] = asyncio.run(bench_server(server, args.request_timeout))
+            results[server.name] = bench_server(server, args.request_timeout)
         finally:
             server.stop()
     shutil.rmtree(work, ignore_errors=True)

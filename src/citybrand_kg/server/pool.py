@@ -10,8 +10,8 @@ when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) g
 writer process that holds the store read-write; after each write the generation number goes up
 and the readers reload their snapshot before their next job.
 
-The parent talks to each worker over a socket pair that its event loop reads without blocking
-(whatever the loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled.
+The parent talks to each worker over a socket pair read by an asyncio protocol (whatever the
+loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import signal
 import socket
 import struct
 import time
+from collections import deque
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -141,12 +142,64 @@ def _snapshot(path: str) -> GraphStore:
     return view
 
 
+class _Frames(asyncio.Protocol):
+    """The parent's end of a worker's socket: cuts the byte stream into frames as it arrives.
+
+    A protocol rather than ``loop.sock_recv_into``: under uvloop each of those calls costs about
+    1.5 ms more than asyncio's (a worker round trip of 1.96 ms against 0.47 ms for ``ASK {}``),
+    while a transport reads whatever has arrived in one callback.
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._frames: deque[tuple[bytes, bytes]] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= HEADER.size:
+            meta_size, body_size = HEADER.unpack_from(buffer)
+            end = HEADER.size + meta_size + body_size
+            if len(buffer) < end:
+                break
+            self._frames.append((bytes(buffer[HEADER.size : HEADER.size + meta_size]),
+                                 bytes(buffer[HEADER.size + meta_size : end])))
+            del buffer[:end]
+        if self._frames:
+            self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def receive(self) -> tuple[Any, bytes]:
+        """The next frame: its unpickled message and its raw body."""
+        while not self._frames:
+            if self._lost:
+                raise EOFError("the worker closed its channel")
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        meta, body = self._frames.popleft()
+        return pickle.loads(meta), body
+
+
 class Worker:
-    """One worker process and the parent's end of its socket (non-blocking, read by the event loop)."""
+    """One worker process and the parent's end of its socket, read by the event loop."""
 
     def __init__(self, process: BaseProcess, channel: socket.socket) -> None:
         self.process = process
         self.channel = channel
+        self._frames: _Frames | None = None
 
     @classmethod
     def spawn(cls, context: Any, path: Path, writable: bool) -> Worker:
@@ -159,6 +212,12 @@ class Worker:
         channel.setblocking(False)
         return cls(process, channel)
 
+    async def _connected(self) -> _Frames:
+        if self._frames is None:
+            loop = asyncio.get_running_loop()
+            _, self._frames = await loop.connect_accepted_socket(_Frames, sock=self.channel)
+        return self._frames
+
     async def wait_ready(self) -> None:
         try:
             answer, _ = await asyncio.wait_for(self._receive(), START_TIMEOUT)
@@ -168,11 +227,10 @@ class Worker:
             raise WorkerFailed("a worker process did not start.")
 
     async def call(self, generation: int, job: Job) -> Outcome:
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.sock_sendall(self.channel, frame_head((generation, job)))
-        except OSError as exc:
-            raise WorkerFailed("a worker process died before it got the query.") from exc
+        frames = await self._connected()
+        if frames.transport is None or frames.transport.is_closing():
+            raise WorkerFailed("a worker process died before it got the query.")
+        frames.transport.write(frame_head((generation, job)))
         answer, body = await self._receive()
         try:
             status, media_type, headers = answer
@@ -182,40 +240,36 @@ class Worker:
 
     async def _receive(self) -> tuple[Any, bytes]:
         try:
-            meta_size, body_size = HEADER.unpack(await self._receive_exactly(HEADER.size))
-            meta = await self._receive_exactly(meta_size)
-            return pickle.loads(meta), await self._receive_exactly(body_size)
+            return await (await self._connected()).receive()
         except (EOFError, OSError) as exc:
             raise WorkerFailed("a worker process died while running the query.") from exc
-
-    async def _receive_exactly(self, size: int) -> bytes:
-        loop = asyncio.get_running_loop()
-        buffer = bytearray(size)
-        view = memoryview(buffer)
-        received = 0
-        while received < size:
-            count = await loop.sock_recv_into(self.channel, view[received:])
-            if count == 0:
-                raise EOFError("the worker closed its channel")
-            received += count
-        return bytes(buffer)
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join(2.0)
-        self.channel.close()
+        self._close_channel()
 
-    def stop(self) -> None:
-        try:
-            self.channel.setblocking(True)
-            self.channel.settimeout(2.0)
-            self.channel.sendall(frame_head(None))
-        except OSError:
-            pass
-        self.process.join(2.0)
+    async def stop(self) -> None:
+        """Ask the worker to exit after its current job; kill it if it has not within 2 s."""
+        frames = self._frames
+        if frames is not None and frames.transport is not None and not frames.transport.is_closing():
+            frames.transport.write(frame_head(None))
+        elif frames is None:
+            try:
+                self.channel.send(frame_head(None))
+            except OSError:
+                pass
+        await asyncio.to_thread(self.process.join, 2.0)
         if self.process.is_alive():
-            self.kill()
-        self.channel.close()
+            self.process.kill()
+            await asyncio.to_thread(self.process.join, 2.0)
+        self._close_channel()
+
+    def _close_channel(self) -> None:
+        if self._frames is not None and self._frames.transport is not None:
+            self._frames.transport.close()
+        else:
+            self.channel.close()
 
 
 class WorkerPool:
@@ -312,6 +366,5 @@ class WorkerPool:
         """Stop all workers (those still running a job are killed)."""
         for task in list(self._tasks):
             task.cancel()
-        for worker in list(self._workers):
-            await asyncio.to_thread(worker.stop)
+        await asyncio.gather(*(worker.stop() for worker in list(self._workers)))
         self._workers.clear()

@@ -1,0 +1,84 @@
+"""The parent's end of the worker channel: frames cut out of any chunking, large answers, both loops."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import uvloop
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citybrand_kg.server.jobs import QueryJob
+from citybrand_kg.server.pool import Worker, _Frames, frame_head
+from citybrand_kg.store import GraphStore
+
+
+def run_on(loop_name: str, main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    return uvloop.run(main()) if loop_name == "uvloop" else asyncio.run(main())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bodies=st.lists(st.binary(max_size=3000), min_size=1, max_size=5),
+    cuts=st.lists(st.integers(min_value=1, max_value=700), min_size=1, max_size=40),
+)
+def test_frames_come_out_whole_and_in_order_however_the_bytes_arrive(bodies: list[bytes], cuts: list[int]) -> None:
+    stream = b"".join(frame_head(("answer", index), len(body)) + body for index, body in enumerate(bodies))
+
+    async def main() -> list[tuple[Any, bytes]]:
+        frames = _Frames()
+        position, turn = 0, 0
+        while position < len(stream):
+            size = cuts[turn % len(cuts)]
+            frames.data_received(stream[position : position + size])
+            position, turn = position + size, turn + 1
+        return [await frames.receive() for _ in bodies]
+
+    received = asyncio.run(main())
+    assert received == [(("answer", index), body) for index, body in enumerate(bodies)]
+
+
+def test_a_closed_channel_ends_a_pending_receive() -> None:
+    async def main() -> None:
+        frames = _Frames()
+        waiting = asyncio.create_task(frames.receive())
+        await asyncio.sleep(0)
+        frames.data_received(frame_head("partial", 10)[:5])
+        frames.connection_lost(None)
+        with pytest.raises(EOFError):
+            await waiting
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
+def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str) -> None:
+    """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops."""
+    store = GraphStore.open(tmp_path / "store")
+    node = ox.NamedNode
+    store.oxigraph.extend(
+        ox.Quad(node(f"urn:test:s{index}"), node("urn:test:p"), ox.Literal(f"value {index} " * 3), node("urn:test:g"))
+        for index in range(15_000)
+    )
+    store.close()
+    job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
+
+    async def main() -> tuple[int, bytes]:
+        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False)
+        try:
+            await worker.wait_ready()
+            outcome = await worker.call(0, job)
+            return outcome.status, outcome.body
+        finally:
+            await worker.stop()
+
+    status, body = run_on(loop_name, main)
+    assert status == 200 and len(body) > 1_500_000
+    assert len(json.loads(body)["results"]["bindings"]) == 15_000
