@@ -53,6 +53,38 @@ def test_the_union_is_a_set_of_triples_not_one_copy_per_graph() -> None:
     assert count(store) == count(store, distinct) < len(store)
 
 
+LABELS = f"{{0}} SELECT (COUNT(*) AS ?n) {{1}} WHERE {{{{ {HANGZHOU} {RDFS_LABEL} ?label }}}}"
+GRAPHS = "{0} SELECT (COUNT(DISTINCT ?g) AS ?n) {1} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+@pytest.mark.parametrize("view", [False, True], ids=["plain-store", "merged-view"])
+def test_several_default_graphs_are_merged_whether_named_by_from_or_by_the_protocol(view: bool) -> None:
+    """FROM <a> FROM <b> (or default-graph-uri twice) makes the RDF merge of a and b the default
+    graph: Hangzhou's labels, in both document graphs, count once (Oxigraph alone counts them twice)."""
+    store = GraphStore.open()
+    store.load(GRAPH)
+    store = store.merged_view() if view else store
+    first, second = sorted(DOCUMENTS)
+    union = count(store, LABELS.format("", ""))
+    prefix = f"PREFIX doc: <{first.rsplit('/', 1)[0]}/>"
+    from_both = f"FROM doc:{first.rsplit('/', 1)[1]} FROM <{second}>"
+    assert count(store, LABELS.format(prefix, from_both)) == union >= 1
+    both = [ox.NamedNode(first), ox.NamedNode(second)]
+    assert int(next(iter(store.query(LABELS.format("", ""), default_graph=both)))["n"].value) == union
+    assert count(store, GRAPHS.format(prefix, from_both)) == 0  # FROM alone: no named graphs
+    assert count(store, GRAPHS.format(prefix, from_both + f" FROM NAMED <{second}>")) == 1
+
+
+def test_protocol_graphs_work_as_from_and_from_named() -> None:
+    """default-graph-uri alone leaves no named graphs; named-graph-uri alone, an empty default graph."""
+    store = GraphStore.open()
+    store.load(GRAPH)
+    first = ox.NamedNode(sorted(DOCUMENTS)[0])
+    assert int(next(iter(store.query(GRAPHS.format("", ""), default_graph=[first])))["n"].value) == 0
+    assert int(next(iter(store.query(COUNT, named_graphs=[first])))["n"].value) == 0
+    assert int(next(iter(store.query(GRAPHS.format("", ""), named_graphs=[first])))["n"].value) == 1
+
+
 def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Path) -> None:
     store = GraphStore.open(tmp_path / "store")
     store.load(GRAPH)
@@ -156,3 +188,8 @@ def test_malformed_query_is_a_query_error() -> None:
 def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool, service: bool, graph: bool) -> None:
     features = scan_query(query)
     assert (features.has_dataset, features.has_service, features.has_graph) == (dataset, service, graph)
+
+
+def test_scan_query_counts_the_default_graph_clauses() -> None:
+    query = 'SELECT * FROM <a> from\n<b> FROM NAMED <c> WHERE { ?s ?p "FROM <d>" } # FROM <e>'
+    assert scan_query(query).from_clauses == 2

@@ -27,6 +27,12 @@ default graph (``use_default_graph_as_union``) is a bag, matching such a triple 
 merge and whose named graphs are the stored ones. The query workers hold one each; a plain store
 builds one when first asked a union query and keeps it until its next write.
 
+A query's own dataset works as SPARQL says: ``FROM`` graphs are merged into the default graph
+and ``FROM NAMED`` graphs are the only named ones; the protocol's ``default-graph-uri`` /
+``named-graph-uri`` work the same way and take precedence. When several graphs make the default
+graph, a scratch store holds their merge (Oxigraph would again count a triple once per graph);
+the query's FROM clauses are then read with rdflib's parser.
+
 A merged view holds the merge twice: beside the named graphs, and alone in a second store. Union
 queries without a ``GRAPH`` pattern run on the second one, because pyoxigraph's in-memory store
 finds a default-graph pattern's quads among those of every graph (a 3-way join over 100k triples
@@ -82,6 +88,8 @@ class QueryFeatures:
     has_service: bool
     has_graph: bool
     """Whether a ``GRAPH`` keyword may occur (a false alarm costs speed, never correctness)."""
+    from_clauses: int
+    """How many ``FROM`` keywords not followed by ``NAMED`` (clauses of the default graph)."""
 
 
 def graph_format(path: Path) -> ox.RdfFormat:
@@ -243,16 +251,23 @@ class GraphStore:
         default_graph: Sequence[GraphName] | None = None,
         named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None = None,
     ) -> QueryResult:
-        """Run a query over the union default graph (see the module docstring)."""
+        """Run a query over the union default graph, or over the dataset that ``default_graph`` /
+        ``named_graphs`` or the query's FROM clauses give (see the module docstring)."""
         features = scan_query(sparql)
-        kwargs = dataset_arguments(features, default_graph, named_graphs)
-        store = self.oxigraph
-        if kwargs is None:  # the union default graph: the merge
+        dataset = protocol_dataset(default_graph, named_graphs)
+        if dataset is None and features.from_clauses > 1:
+            dataset = query_dataset(sparql)
+        store, kwargs = self.oxigraph, {}
+        if dataset is not None and len(dataset.default) > 1:  # their RDF merge, in a scratch store
+            store = self._merged_graphs(dataset)
+            kwargs = {"default_graph": [ox.DefaultGraph()], "named_graphs": list(dataset.named)}
+        elif dataset is not None:
+            kwargs = {"default_graph": list(dataset.default), "named_graphs": list(dataset.named)}
+        elif not features.has_dataset:  # the union default graph: the merge
             if not self.is_merged_view:
                 if self._view is None:
                     self._view = self.merged_view()
                 return self._view.query(sparql)
-            kwargs = {}
             if not features.has_graph and self._merge is not None:
                 store = self._merge
         try:
@@ -261,6 +276,18 @@ class GraphStore:
             raise QueryError(f"malformed SPARQL query: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the query failed while reading the store: {exc}.") from exc
+
+    def _merged_graphs(self, dataset: QueryDataset) -> ox.Store:
+        """A scratch store: the RDF merge of the dataset's default graphs as its default graph,
+        its named graphs copied. Costs time in proportion to those graphs."""
+        scratch = ox.Store()
+        triples = ox.RdfFormat.N_TRIPLES
+        for graph in dataset.default:
+            scratch.load(self.oxigraph.dump(format=triples, from_graph=graph) or b"", format=triples)
+        for name in dataset.named:
+            if self.oxigraph.contains_named_graph(name):
+                scratch.load(self.oxigraph.dump(format=triples, from_graph=name) or b"", format=triples, to_graph=name)
+        return scratch
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (the default graph of an update is the store's default graph)."""
@@ -273,23 +300,41 @@ class GraphStore:
             raise StoreError(f"the update failed: {exc}.") from exc
 
 
-def dataset_arguments(
-    features: QueryFeatures,
+@dataclass(frozen=True)
+class QueryDataset:
+    """An RDF dataset named by a request: the graphs merged into the default graph, the named ones."""
+
+    default: tuple[GraphName, ...]
+    named: tuple[ox.NamedNode | ox.BlankNode, ...]
+
+
+def protocol_dataset(
     default_graph: Sequence[GraphName] | None,
     named_graphs: Sequence[ox.NamedNode | ox.BlankNode] | None,
-) -> dict[str, Any] | None:
-    """Keyword arguments for ``Store.query``: explicit graphs win, then the query's own FROM;
-    ``None`` when the query runs over the union default graph (a merged view's default graph)."""
-    if default_graph or named_graphs:
-        kwargs: dict[str, Any] = {}
-        if default_graph:
-            kwargs["default_graph"] = list(default_graph)
-        if named_graphs:
-            kwargs["named_graphs"] = list(named_graphs)
-        return kwargs
-    if features.has_dataset:
-        return {}
-    return None
+) -> QueryDataset | None:
+    """The dataset of the protocol's ``default-graph-uri`` / ``named-graph-uri``, which work as
+    FROM / FROM NAMED do: naming only default graphs leaves no named graphs, and naming only
+    named graphs leaves an empty default graph. ``None`` when neither is given."""
+    if not default_graph and not named_graphs:
+        return None
+    return QueryDataset(tuple(default_graph or ()), tuple(named_graphs or ()))
+
+
+def query_dataset(sparql: str) -> QueryDataset | None:
+    """The dataset of the query's FROM / FROM NAMED clauses, read by rdflib's parser (prefixed
+    names and BASE resolved); ``None`` if rdflib cannot parse the query (Oxigraph then answers
+    as written, with its own reading of several FROM clauses: a triple in two of them counts
+    twice, Oxigraph issue 1919)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(sparql).algebra
+    except Exception:  # noqa: BLE001 - any failure of the second parser leaves the query to Oxigraph
+        return None
+    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []  # CompValue.get returns the key
+    default = tuple(ox.NamedNode(str(clause["default"])) for clause in clauses if "default" in clause)
+    named = tuple(ox.NamedNode(str(clause["named"])) for clause in clauses if "named" in clause)
+    return QueryDataset(default, named)
 
 
 def split_by_document(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
@@ -320,6 +365,7 @@ _IGNORED = re.compile(
 _DATASET = re.compile(r"\bFROM\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_FROM_DEFAULT = re.compile(r"\bFROM\b(?!\s+NAMED\b)", re.IGNORECASE)
 
 
 def scan_query(sparql: str) -> QueryFeatures:
@@ -329,4 +375,5 @@ def scan_query(sparql: str) -> QueryFeatures:
         has_dataset=bool(_DATASET.search(code)),
         has_service=bool(_SERVICE.search(code)),
         has_graph=bool(_GRAPH.search(code)),
+        from_clauses=len(_FROM_DEFAULT.findall(code)),
     )

@@ -127,6 +127,16 @@ def test_default_graph_uri_restricts_the_default_graph(live: LiveServer, client:
     assert documents == {DOC_SUMMIT}
 
 
+def test_several_default_graph_uris_make_their_merge_the_default_graph(live: LiveServer, client: httpx.Client) -> None:
+    label = "<https://w3id.org/citybrand-kg/resource/place/Q4970> <http://www.w3.org/2000/01/rdf-schema#label> ?l"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {label} }}"
+    union = bindings(client.get(live.sparql, params={"query": query}))[0]["n"]["value"]
+    params = [("query", query), ("default-graph-uri", DOC_REPLY), ("default-graph-uri", DOC_SUMMIT)]
+    assert bindings(client.get(live.sparql, params=params))[0]["n"]["value"] == union
+    graphs = [("query", "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), ("default-graph-uri", DOC_REPLY)]
+    assert bindings(client.get(live.sparql, params=graphs)) == []  # as FROM: no named graphs
+
+
 def test_named_graph_uri_restricts_graph_patterns(live: LiveServer, client: httpx.Client) -> None:
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     everything = {row["g"]["value"] for row in bindings(client.get(live.sparql, params={"query": query}))}
