@@ -1,8 +1,10 @@
 """Benchmark the citybrand-kg SPARQL endpoint against `oxigraph serve` and rdflib-endpoint.
 
-Generates graphs of the requested sizes (bench/server/generate.py), serves the same N-Triples
-file with the three servers on 127.0.0.1, and measures p50/p99 latency and throughput at 1 and
-16 concurrent clients for four query shapes. Prints one markdown table per size.
+Generates graphs of the requested sizes (bench/server/generate.py), splits them into one named
+graph per document, serves the same N-Quads file with each server on 127.0.0.1 (each answering
+with the union of the graphs, as a set, for its default graph), and measures p50/p99 latency and
+throughput at 1 and 16 concurrent clients for four query shapes. Prints one markdown table per
+size.
 
     python bench/server/run.py --sizes 100000 1000000
 

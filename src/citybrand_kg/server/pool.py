@@ -5,8 +5,8 @@ query runs in a worker process that has the store open read-only; when a query o
 timeout its worker is killed and a fresh one is started, while the other workers keep answering.
 Readers hold a merged view of the snapshot in memory (the union default graph as a set of
 triples, see :mod:`citybrand_kg.store`; pyoxigraph's in-memory store also answers joins several
-times faster than RocksDB), at the cost of about two copies of the data per worker and a reload
-when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to a single
+times faster than RocksDB), at the cost of about 2.5 times a plain in-memory copy per worker
+and a reload when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to a single
 writer process that holds the store read-write; after each write the generation number goes up
 and the readers reload their snapshot before their next job.
 
