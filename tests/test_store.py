@@ -79,7 +79,7 @@ def test_protocol_graphs_work_as_from_and_from_named() -> None:
     """default-graph-uri alone leaves no named graphs; named-graph-uri alone, an empty default graph."""
     store = GraphStore.open()
     store.load(GRAPH)
-    first = ox.NamedNode(sorted(DOCUMENTS)[0])
+    first = ox.NamedNode(min(DOCUMENTS))
     assert int(next(iter(store.query(GRAPHS.format("", ""), default_graph=[first])))["n"].value) == 0
     assert int(next(iter(store.query(COUNT, named_graphs=[first])))["n"].value) == 0
     assert int(next(iter(store.query(GRAPHS.format("", ""), named_graphs=[first])))["n"].value) == 1

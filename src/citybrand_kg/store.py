@@ -257,7 +257,7 @@ class GraphStore:
         dataset = protocol_dataset(default_graph, named_graphs)
         if dataset is None and features.from_clauses > 1:
             dataset = query_dataset(sparql)
-        store, kwargs = self.oxigraph, {}
+        store, kwargs = self.oxigraph, dict[str, Any]()
         if dataset is not None and len(dataset.default) > 1:  # their RDF merge, in a scratch store
             store = self._merged_graphs(dataset)
             kwargs = {"default_graph": [ox.DefaultGraph()], "named_graphs": list(dataset.named)}
@@ -331,7 +331,7 @@ def query_dataset(sparql: str) -> QueryDataset | None:
         algebra = prepareQuery(sparql).algebra
     except Exception:  # noqa: BLE001 - any failure of the second parser leaves the query to Oxigraph
         return None
-    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []  # CompValue.get returns the key
+    clauses = dict.get(algebra, "datasetClause") or []  # not CompValue.get, which returns the key when it is missing
     default = tuple(ox.NamedNode(str(clause["default"])) for clause in clauses if "default" in clause)
     named = tuple(ox.NamedNode(str(clause["named"])) for clause in clauses if "named" in clause)
     return QueryDataset(default, named)
