@@ -265,31 +265,40 @@ def ratio(numerator: Measure | None, denominator: Measure | None) -> str:
     return f"{numerator.p50 / denominator.p50:.2f}×"
 
 
-def table(size: int, triples: int, results: dict[str, dict[tuple[str, int], Measure | None]]) -> str:
+def table(size: int, triples: int, results: dict[str, Results], rounds: list[dict[str, Results]]) -> str:
     ours, oxigraph, rdflib = (results.get(name, {}) for name in ("citybrand-kg", "oxigraph serve", "rdflib-endpoint"))
     memory = results.get("oxigraph memory")
     extra_head, extra_rule = (" oxigraph serve (memory) |", " --- |") if memory is not None else ("", "")
+    spread_head, spread_rule = (" rdflib ÷ ours, each round |", " --- |") if len(rounds) > 1 else ("", "")
+    what = "p50 / p99 latency, throughput"
+    if len(rounds) > 1:
+        what = f"Medians over {len(rounds)} rounds (each starting every server afresh) of p50, p99 and throughput"
     lines = [
         f"### {triples:,} triples",
         "",
-        "p50 / p99 latency, throughput. Ratios compare p50 latency.",
+        f"{what}. Ratios compare p50 latency.",
         "",
         f"| query | clients | rows | citybrand-kg | oxigraph serve |{extra_head} rdflib-endpoint | ours ÷ oxigraph "
-        + "| rdflib ÷ ours |",
-        f"| --- | ---: | ---: | --- | --- |{extra_rule} --- | ---: | ---: |",
+        + f"| rdflib ÷ ours |{spread_head}",
+        f"| --- | ---: | ---: | --- | --- |{extra_rule} --- | ---: | ---: |{spread_rule}",
     ]
     for shape in SHAPES:
         for clients in CONCURRENCY:
             key = (shape, clients)
             mine = ours.get(key)
             rows = str(mine.rows) if mine else "—"
-            answered = {name: found[key].rows for name, found in results.items() if found.get(key)}
+            answered = {f"{name} (round {number + 1})": found[key].rows
+                        for number, each in enumerate(rounds) for name, found in each.items() if found.get(key)}
             if len(set(answered.values())) > 1:  # the servers disagree: the timings are not comparable
                 rows += " (differ: " + ", ".join(f"{name} {count}" for name, count in answered.items()) + ")"
             extra = f" {fmt(memory.get(key))} |" if memory is not None else ""
+            spread = ""
+            if len(rounds) > 1:
+                each = [ratio(r.get("rdflib-endpoint", {}).get(key), r.get("citybrand-kg", {}).get(key)) for r in rounds]
+                spread = " " + ", ".join(each) + " |"
             lines.append(
                 f"| {shape} | {clients} | {rows} | {fmt(mine)} | {fmt(oxigraph.get(key))} |{extra} {fmt(rdflib.get(key))} "
-                f"| {ratio(mine, oxigraph.get(key))} | {ratio(rdflib.get(key), mine)} |"
+                f"| {ratio(mine, oxigraph.get(key))} | {ratio(rdflib.get(key), mine)} |{spread}"
             )
     return "\n".join(lines)
 
@@ -304,6 +313,9 @@ def split_into_documents(source: Path, target: Path) -> Path:
     return target
 
 
+Results = dict[tuple[str, int], Measure | None]
+
+
 def run_size(size: int, args: argparse.Namespace) -> str:
     work = args.work / f"size-{size}"
     shutil.rmtree(work, ignore_errors=True)
@@ -311,7 +323,6 @@ def run_size(size: int, args: argparse.Namespace) -> str:
     triples = generate(size, work / "graph.nt")
     data = split_into_documents(work / "graph.nt", work / "graph.nq")
     print(f"generated {triples} triples, one named graph per document", flush=True)
-    results: dict[str, dict[tuple[str, int], Measure | None]] = {}
     starters = [
         lambda: start_ours(data, work, args.workers, args.requests),
         lambda: start_oxigraph(data, work, args.requests),
@@ -320,16 +331,42 @@ def run_size(size: int, args: argparse.Namespace) -> str:
         starters.append(lambda: start_oxigraph_memory(data, args.requests))
     if not args.skip_rdflib:
         starters.append(lambda: start_rdflib(data, args.rdflib_requests))
-    for starter in starters:
-        server = starter()
-        try:
-            ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
-            print(f"{server.name} up after {ready:.1f} s", flush=True)
-            results[server.name] = bench_server(server, args.request_timeout)
-        finally:
-            server.stop()
+    rounds: list[dict[str, Results]] = []
+    for number in range(args.rounds):
+        print(f"round {number + 1} of {args.rounds}", flush=True)
+        results: dict[str, Results] = {}
+        for starter in starters:
+            for store in ("ours", "oxigraph"):  # every round starts its servers from the data file
+                shutil.rmtree(work / store, ignore_errors=True)
+            server = starter()
+            try:
+                ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
+                print(f"{server.name} up after {ready:.1f} s", flush=True)
+                results[server.name] = bench_server(server, args.request_timeout)
+            finally:
+                server.stop()
+        rounds.append(results)
     shutil.rmtree(work, ignore_errors=True)
-    return table(size, triples, results)
+    return table(size, triples, median_of(rounds), rounds)
+
+
+def median_of(rounds: list[dict[str, Results]]) -> dict[str, Results]:
+    """Per server and cell, the median over the rounds of p50, of p99 and of throughput."""
+    merged: dict[str, Results] = {}
+    for name in rounds[0]:
+        merged[name] = {}
+        for key in rounds[0][name]:
+            found = [measure for results in rounds if (measure := results.get(name, {}).get(key)) is not None]
+            if len(found) < len(rounds):
+                merged[name][key] = None
+                continue
+            merged[name][key] = Measure(
+                statistics.median(m.p50 for m in found),
+                statistics.median(m.p99 for m in found),
+                statistics.median(m.throughput for m in found),
+                found[0].rows,
+            )
+    return merged
 
 
 def main() -> None:
@@ -340,6 +377,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="citybrand-kg query worker processes")
     parser.add_argument("--request-timeout", type=float, default=300.0)
     parser.add_argument("--startup-limit", type=float, default=1800.0)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every server this many times, afresh, and report medians (the host is noisy)")
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--oxigraph-memory", action="store_true",
                         help="also measure `oxigraph serve` with an in-memory store (a reference column)")
