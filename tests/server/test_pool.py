@@ -82,3 +82,32 @@ def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_nam
     status, body = run_on(loop_name, main)
     assert status == 200 and len(body) > 1_500_000
     assert len(json.loads(body)["results"]["bindings"]) == 15_000
+
+
+def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
+    """After a write the idle readers take the new snapshot at once, so that the next query is not
+    charged with the reload, and that query sees the write."""
+    from citybrand_kg.server.jobs import UpdateJob
+    from citybrand_kg.server.pool import WorkerPool
+
+    GraphStore.open(tmp_path / "store").close()
+    count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
+
+    async def main() -> tuple[list[int], bytes]:
+        pool = WorkerPool(tmp_path / "store", size=2, timeout=30.0, writable=True)
+        await pool.start()
+        try:
+            await pool.write(UpdateJob('INSERT DATA { <urn:test:s> <urn:test:p> "written" }'))
+            for _ in range(200):  # no query runs while the readers catch up
+                if pool._idle.qsize() == 2 and all(w.generation == pool.generation for w in pool._idle._queue):  # type: ignore[attr-defined]
+                    break
+                await asyncio.sleep(0.05)
+            generations = [worker.generation for worker in pool._idle._queue]  # type: ignore[attr-defined]
+            outcome = await pool.run(count)
+            return generations, outcome.body
+        finally:
+            await pool.close()
+
+    generations, body = asyncio.run(main())
+    assert generations == [1, 1]
+    assert body.splitlines()[1].startswith(b"1")

@@ -8,7 +8,8 @@ triples, see :mod:`citybrand_kg.store`; pyoxigraph's in-memory store also answer
 times faster than RocksDB), at the cost of about 2.5 times a plain in-memory copy per worker
 and a reload when a worker is replaced. Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to a single
 writer process that holds the store read-write; after each write the generation number goes up
-and the readers reload their snapshot before their next job.
+and the readers reload their snapshot at once (idle ones) or as soon as their current job ends,
+outside any query's timeout; a job never sees an older snapshot than the last write.
 
 The parent talks to each worker over a socket pair read by an asyncio protocol (whatever the
 loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled.
@@ -39,6 +40,7 @@ from citybrand_kg.store import GraphStore
 logger = logging.getLogger(__name__)
 
 READY = "ready"
+RELOAD = "reload"  # a reader's job that only takes a fresh snapshot (sent after a write)
 START_TIMEOUT = 1800.0  # copying a large store into memory takes a while (about 30 s per million quads)
 
 
@@ -54,13 +56,15 @@ class WorkerFailed(StoreError):
     """The worker process died while running the job."""
 
 
-def worker_main(conn: Connection, path: str, writable: bool) -> None:
-    """Entry point of a worker process: open the store, answer jobs until told to stop."""
+def worker_main(conn: Connection, path: str, writable: bool, generation: int = 0) -> None:
+    """Entry point of a worker process: open the store, answer jobs until told to stop.
+
+    ``generation`` is the pool's count of writes when the store was opened; a job of a later
+    generation makes a reader take a fresh snapshot first (``RELOAD`` does only that)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     channel = _socket_of(conn)
     store = _open(path, writable)
     send_frame(channel, READY)
-    generation = 0
     while True:
         try:
             message, _ = receive_frame(channel)
@@ -72,6 +76,9 @@ def worker_main(conn: Connection, path: str, writable: bool) -> None:
         if not writable and job_generation != generation:
             store.close()
             store, generation = _open(path, writable), job_generation
+        if job == RELOAD:
+            send_frame(channel, READY)
+            continue
         outcome = execute(store, job)
         send_frame(channel, (outcome.status, outcome.media_type, outcome.headers), outcome.body)
 
@@ -196,21 +203,22 @@ class _Frames(asyncio.Protocol):
 class Worker:
     """One worker process and the parent's end of its socket, read by the event loop."""
 
-    def __init__(self, process: BaseProcess, channel: socket.socket) -> None:
+    def __init__(self, process: BaseProcess, channel: socket.socket, generation: int = 0) -> None:
         self.process = process
         self.channel = channel
+        self.generation = generation  # the pool's write count its snapshot reflects
         self._frames: _Frames | None = None
 
     @classmethod
-    def spawn(cls, context: Any, path: Path, writable: bool) -> Worker:
+    def spawn(cls, context: Any, path: Path, writable: bool, generation: int = 0) -> Worker:
         parent, child = context.Pipe()
-        arguments = (child, str(path), writable)
+        arguments = (child, str(path), writable, generation)
         process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
         channel = _socket_of(parent)
         channel.setblocking(False)
-        return cls(process, channel)
+        return cls(process, channel, generation)
 
     async def _connected(self) -> _Frames:
         if self._frames is None:
@@ -236,7 +244,19 @@ class Worker:
             status, media_type, headers = answer
         except (TypeError, ValueError):
             raise WorkerFailed(f"a worker process answered {answer!r}.") from None
+        self.generation = generation
         return Outcome(status, body, media_type, headers)
+
+    async def refresh(self, generation: int) -> None:
+        """Take the snapshot of ``generation`` now, outside any query and its timeout."""
+        frames = await self._connected()
+        if frames.transport is None or frames.transport.is_closing():
+            raise WorkerFailed("a worker process died before it could reload.")
+        frames.transport.write(frame_head((generation, RELOAD)))
+        answer, _ = await self._receive()
+        if answer != READY:
+            raise WorkerFailed(f"a worker process answered {answer!r} to a reload.")
+        self.generation = generation
 
     async def _receive(self) -> tuple[Any, bytes]:
         try:
@@ -304,7 +324,7 @@ class WorkerPool:
         return [self._writer] if self._writer else []
 
     def _spawn(self, *, writable: bool) -> Worker:
-        worker = Worker.spawn(self._context, self.path, writable)
+        worker = Worker.spawn(self._context, self.path, writable, self.generation)
         self._workers.add(worker)
         return worker
 
@@ -315,8 +335,30 @@ class WorkerPool:
         except TimeoutError:
             raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s.") from None
         outcome = await self._call(worker, job, replace=self._replace_reader)
-        self._idle.put_nowait(worker)
+        self._release(worker)
         return outcome
+
+    def _release(self, worker: Worker) -> None:
+        """A free reader goes back to the idle ones, after taking the newest snapshot if a write
+        came since its own: that reload is not charged to anyone's query timeout."""
+        if worker.generation == self.generation:
+            self._idle.put_nowait(worker)
+        else:
+            self._background(self._refresh(worker))
+
+    async def _refresh(self, worker: Worker) -> None:
+        try:
+            while worker.generation != self.generation:
+                await asyncio.wait_for(worker.refresh(self.generation), START_TIMEOUT)
+        except (WorkerFailed, TimeoutError):
+            await self._replace_reader(worker)
+            return
+        self._idle.put_nowait(worker)
+
+    def _background(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def write(self, job: Job) -> Outcome:
         """Run a write job on the writer, one at a time; readers see it from the next job on."""
@@ -327,6 +369,8 @@ class WorkerPool:
                 return await self._call(self._writer, job, replace=self._replace_writer)
             finally:
                 self.generation += 1
+                while not self._idle.empty():  # idle readers reload now, not in their next query
+                    self._background(self._refresh(self._idle.get_nowait()))
 
     async def _call(self, worker: Worker, job: Job, *, replace: Any) -> Outcome:
         try:
@@ -340,10 +384,7 @@ class WorkerPool:
 
     async def _replace_reader(self, worker: Worker) -> None:
         self._retire(worker)
-        fresh = self._spawn(writable=False)
-        task = asyncio.create_task(self._enlist(fresh))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background(self._enlist(self._spawn(writable=False)))
 
     async def _replace_writer(self, worker: Worker) -> None:
         self._retire(worker)
@@ -362,7 +403,7 @@ class WorkerPool:
             logger.error("a replacement worker failed to start; %d left", len(self._workers) - 1)
             self._workers.discard(worker)
             return
-        self._idle.put_nowait(worker)
+        self._release(worker)
 
     async def close(self) -> None:
         """Stop all workers (those still running a job are killed)."""
