@@ -111,8 +111,7 @@ def test_a_plain_store_sees_its_own_writes_after_a_union_query() -> None:
     before = count(store)
     store.update('INSERT DATA { GRAPH <urn:test:g> { <urn:test:s> <urn:test:p> "new" } }')
     assert count(store) == before + 1
-    store.oxigraph.add(ox.Quad(ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p"), ox.Literal("direct")))
-    store.changed()
+    store.writable().add(ox.Quad(ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p"), ox.Literal("direct")))
     assert count(store) == before + 2
 
 

@@ -108,10 +108,8 @@ class GraphStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
-        self._own_default: ox.Store | None = None  # a merged view's stored default graph
-        self._stored_quads = 0  # a merged view's quads, the merge not counted
+        self._merged: _MergedParts | None = None  # set on a merged view only
         self._view: GraphStore | None = None  # a plain store's merged view, until its next write
-        self._merge: ox.Store | None = None  # a merged view's merge, alone in its default graph
 
     @classmethod
     def open(cls, path: Path | None = None) -> GraphStore:
@@ -141,7 +139,7 @@ class GraphStore:
     @property
     def is_merged_view(self) -> bool:
         """Whether this is a read-only view whose default graph is the merge of all graphs."""
-        return self._own_default is not None
+        return self._merged is not None
 
     def merged_view(self) -> GraphStore:
         """A read-only, in-memory copy whose default graph is the RDF merge of every graph.
@@ -165,15 +163,12 @@ class GraphStore:
         merge.bulk_load(memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
                         format=ox.RdfFormat.N_TRIPLES)
         view = GraphStore(memory, None, read_only=True)
-        view._own_default, view._stored_quads, view._merge = own_default, stored, merge
+        view._merged = _MergedParts(own_default, merge, stored)
         return view
 
-    def changed(self) -> None:
-        """Forget the merged view after writing to :attr:`oxigraph` directly (this class's own
-        writes do it themselves)."""
-        self._view = None
-
-    def _writable(self) -> ox.Store:
+    def writable(self) -> ox.Store:
+        """The pyoxigraph store, for writing: every write goes through here (or through
+        :meth:`load` / :meth:`update`, which come here), so a cached merged view is dropped."""
         if self.is_merged_view:
             raise StoreError("a merged view is read-only; write to the store it was made from.")
         self._view = None
@@ -182,14 +177,14 @@ class GraphStore:
     def quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
         """The stored quads of one graph, or of all (``None``); on a merged view the stored
         default graph, not the merge."""
-        if self._own_default is None:
+        if self._merged is None:
             return iter(self.oxigraph.quads_for_pattern(None, None, None, graph))
         if isinstance(graph, ox.DefaultGraph):
-            return iter(self._own_default)
+            return iter(self._merged.own_default)
         if graph is not None:
             return iter(self.oxigraph.quads_for_pattern(None, None, None, graph))
         named = (self.oxigraph.quads_for_pattern(None, None, None, name) for name in self.oxigraph.named_graphs())
-        return itertools.chain(self._own_default, itertools.chain.from_iterable(named))
+        return itertools.chain(self._merged.own_default, itertools.chain.from_iterable(named))
 
     def close(self) -> None:
         """Release the handle so another process can open the directory read-write."""
@@ -200,7 +195,7 @@ class GraphStore:
 
     def __len__(self) -> int:
         """Number of stored quads (all graphs; a merged view does not count its merge)."""
-        return self._stored_quads if self.is_merged_view else len(self.oxigraph)
+        return len(self.oxigraph) if self._merged is None else self._merged.stored_quads
 
     def triple_count(self) -> int:
         """Number of quads in the dataset (all graphs)."""
@@ -213,7 +208,7 @@ class GraphStore:
     def load(self, path: Path) -> LoadReport:
         """Load one graph file, keeping or deriving its named graphs (see the module docstring)."""
         fmt = graph_format(path)
-        self._writable()
+        self.writable()
         try:
             if fmt.supports_datasets:
                 return self._load_dataset(path, fmt)
@@ -264,12 +259,12 @@ class GraphStore:
         elif dataset is not None:
             kwargs = {"default_graph": list(dataset.default), "named_graphs": list(dataset.named)}
         elif not features.has_dataset:  # the union default graph: the merge
-            if not self.is_merged_view:
+            if self._merged is None:
                 if self._view is None:
                     self._view = self.merged_view()
                 return self._view.query(sparql)
-            if not features.has_graph and self._merge is not None:
-                store = self._merge
+            if not features.has_graph:
+                store = self._merged.merge
         try:
             return store.query(sparql, **kwargs)
         except SyntaxError as exc:
@@ -291,13 +286,22 @@ class GraphStore:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (the default graph of an update is the store's default graph)."""
-        store = self._writable()
+        store = self.writable()
         try:
             store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}.") from exc
+
+
+@dataclass(frozen=True)
+class _MergedParts:
+    """What a merged view keeps beside its store of named graphs and merged default graph."""
+
+    own_default: ox.Store  # the stored default graph, for the Graph Store reads
+    merge: ox.Store  # the merge again, alone: the union queries without GRAPH run here
+    stored_quads: int  # the stored dataset's size, the merge not counted
 
 
 @dataclass(frozen=True)

@@ -182,10 +182,9 @@ def write_graph(store: GraphStore, job: GraphWriteJob) -> Outcome:
         return parsed
     if job.method == "PUT":
         _clear(store, job.target, graph)
-    store.oxigraph.extend(parsed)
-    store.changed()
+    store.writable().extend(parsed)
     if isinstance(graph, ox.NamedNode) and not existed:
-        store.oxigraph.add_graph(graph)
+        store.writable().add_graph(graph)
         return Outcome(201, headers={"Location": f"?graph={job.target.iri}"})
     return Outcome(204)
 
@@ -198,14 +197,14 @@ def _delete_graph(store: GraphStore, target: GraphTarget, graph: ox.NamedNode | 
 
 
 def _clear(store: GraphStore, target: GraphTarget, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+    oxigraph = store.writable()
     if target.scope is GraphScope.DATASET:
-        store.oxigraph.clear()
+        oxigraph.clear()
     elif isinstance(graph, ox.NamedNode):
-        if store.oxigraph.contains_named_graph(graph):
-            store.oxigraph.remove_graph(graph)
+        if oxigraph.contains_named_graph(graph):
+            oxigraph.remove_graph(graph)
     else:
-        store.oxigraph.clear_graph(graph)
-    store.changed()
+        oxigraph.clear_graph(graph)
 
 
 def _parse_payload(job: GraphWriteJob) -> list[ox.Quad] | Outcome:
