@@ -185,6 +185,13 @@ class _Frames(asyncio.Protocol):
         self._lost = True
         self._wake()
 
+    def send(self, message: Any) -> bool:
+        """Write one frame without a body; False when the channel is already closed."""
+        if self.transport is None or self.transport.is_closing():
+            return False
+        self.transport.write(frame_head(message))
+        return True
+
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
@@ -235,11 +242,7 @@ class Worker:
             raise WorkerFailed("a worker process did not start.")
 
     async def call(self, generation: int, job: Job) -> Outcome:
-        frames = await self._connected()
-        if frames.transport is None or frames.transport.is_closing():
-            raise WorkerFailed("a worker process died before it got the query.")
-        frames.transport.write(frame_head((generation, job)))
-        answer, body = await self._receive()
+        answer, body = await self._exchange((generation, job))
         try:
             status, media_type, headers = answer
         except (TypeError, ValueError):
@@ -249,14 +252,15 @@ class Worker:
 
     async def refresh(self, generation: int) -> None:
         """Take the snapshot of ``generation`` now, outside any query and its timeout."""
-        frames = await self._connected()
-        if frames.transport is None or frames.transport.is_closing():
-            raise WorkerFailed("a worker process died before it could reload.")
-        frames.transport.write(frame_head((generation, RELOAD)))
-        answer, _ = await self._receive()
+        answer, _ = await self._exchange((generation, RELOAD))
         if answer != READY:
             raise WorkerFailed(f"a worker process answered {answer!r} to a reload.")
         self.generation = generation
+
+    async def _exchange(self, message: Any) -> tuple[Any, bytes]:
+        if not (await self._connected()).send(message):
+            raise WorkerFailed("a worker process died before it got the job.")
+        return await self._receive()
 
     async def _receive(self) -> tuple[Any, bytes]:
         try:
@@ -271,14 +275,7 @@ class Worker:
 
     async def stop(self) -> None:
         """Ask the worker to exit after its current job; kill it if it has not within 2 s."""
-        frames = self._frames
-        if frames is not None and frames.transport is not None and not frames.transport.is_closing():
-            frames.transport.write(frame_head(None))
-        elif frames is None:
-            try:
-                self.channel.send(frame_head(None))
-            except OSError:
-                pass
+        (await self._connected()).send(None)
         await asyncio.to_thread(self.process.join, 2.0)
         if self.process.is_alive():
             self.process.kill()
