@@ -103,6 +103,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> f
 
 
 def start_ours(data: Path, work: Path, workers: int, requests: int) -> Server:
+    shutil.rmtree(work / "ours", ignore_errors=True)  # every start loads the data file afresh
     port = free_port()
     code = (
         "import sys; from pathlib import Path; from citybrand_kg.server import serve; "
@@ -123,6 +124,7 @@ MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 def start_oxigraph(data: Path, work: Path, requests: int) -> Server:
     location = work / "oxigraph"
+    shutil.rmtree(location, ignore_errors=True)  # every start loads the data file afresh
     subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)],
                    check=True, capture_output=True)
     subprocess.run([str(BIN / "oxigraph"), "update", "--location", str(location), "--update", MERGE],
@@ -336,8 +338,6 @@ def run_size(size: int, args: argparse.Namespace) -> str:
         print(f"round {number + 1} of {args.rounds}", flush=True)
         results: dict[str, Results] = {}
         for starter in starters:
-            for store in ("ours", "oxigraph"):  # every round starts its servers from the data file
-                shutil.rmtree(work / store, ignore_errors=True)
             server = starter()
             try:
                 ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
