@@ -30,7 +30,6 @@ P_GOVERNMENT = 30
 P_GAZETTEER = 20
 P_PATTERN = 10
 P_QUANTITY = 5
-_PLACE_TYPES = PLACE_TYPES
 _BEGIN = itemgetter(0)  # of a Token
 _ENCLOSED = re.compile(r"《[^《》]{2,60}》|“[^“”]{6,80}”")  # titles and long quoted names
 
@@ -125,7 +124,7 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
     out = []
     for match in lexicon.index.find(text):
         entry = lexicon.entries[match.ids[0]]
-        if entry.type in _PLACE_TYPES:
+        if entry.type in PLACE_TYPES:
             if match.end - match.begin <= 3 and match.begin not in starts:
                 continue
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
@@ -150,7 +149,7 @@ def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, 
 
 
 def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Mention]) -> list[Mention]:
-    places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in _PLACE_TYPES}
+    places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in PLACE_TYPES}
     risky = lexicon.listed_risky_index.find(view.text)  # two characters or more, places only
     added: list[Mention] = []
     changed = True

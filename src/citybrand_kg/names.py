@@ -29,7 +29,6 @@ HAN = r"\u3400-\u9fff"
 _PUNCT = set("，,。.、；;：:！!？?（）()“”\"‘’《》【】[]「」—-…·/ \t\u3000")
 _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "镇", "乡", "州", "盟")
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
-_PLACE_TYPES = PLACE_TYPES
 _BEGIN = itemgetter(0)  # of a Token
 _END = itemgetter(1)
 _POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
@@ -157,7 +156,7 @@ class NameRules:
 
     def _place_at(self, view: SentenceView, begin: int, end: int) -> bool:
         entry = self.lexicon.lookup(view.text[begin:end])
-        return entry is not None and entry.type in _PLACE_TYPES
+        return entry is not None and entry.type in PLACE_TYPES
 
     def _is_country_abbreviation(self, ch: str) -> bool:
         ids = self.lexicon.risky_index.surfaces.get(ch, ())
@@ -167,7 +166,7 @@ class NameRules:
         """Does ``text`` contain a place name? Memoised: the same names are asked about again and again."""
         known = self._place_memo.get(text)
         if known is None:
-            known = any(self.lexicon.entries[m.ids[0]].type in _PLACE_TYPES for m in self.lexicon.index.find(text))
+            known = any(self.lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in self.lexicon.index.find(text))
             if len(self._place_memo) < 100_000:
                 self._place_memo[text] = known
         return known
@@ -177,7 +176,7 @@ class NameRules:
         rest = name[: len(name) - len(head)]
         if head in _WEAK_HEADS:
             for match in self.lexicon.index.find(rest):
-                if self.lexicon.entries[match.ids[0]].type in _PLACE_TYPES:
+                if self.lexicon.entries[match.ids[0]].type in PLACE_TYPES:
                     rest = rest.replace(rest[match.begin : match.end], "")
                     break
         letters = re.findall(rf"[{HAN}A-Za-z]", rest)
