@@ -18,10 +18,9 @@ from typing import NamedTuple
 import ahocorasick
 
 from .errors import InputError
-from .model import EntityType
+from .model import PLACE_TYPES, EntityType
 from .namespaces import data_dir
 
-PLACE_TYPES = (EntityType.COUNTRY, EntityType.REGION, EntityType.CITY, EntityType.PLACE)
 COLUMNS = ("id", "label_zh", "aliases", "label_en", "type", "wikidata", "country", "parent", "risky_aliases")
 _TYPES = {t.value: t for t in EntityType}
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
-from .gazetteers import PLACE_TYPES, Lexicon
-from .model import EntityType, Mention, Span, Token
+from .gazetteers import Lexicon
+from .model import PLACE_TYPES, EntityType, Mention, Span, Token
 from .names import NameRules
 from .quantities import find_quantities
 

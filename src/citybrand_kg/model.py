@@ -35,11 +35,15 @@ class EntityType(str, Enum):
 
     @property
     def is_place(self) -> bool:
-        return self in (EntityType.PLACE, EntityType.COUNTRY, EntityType.REGION, EntityType.CITY)
+        return self in PLACE_TYPES
 
     @property
     def is_organization(self) -> bool:
         return self in (EntityType.ORGANIZATION, EntityType.GOVERNMENT_BODY, EntityType.MEDIA_OUTLET)
+
+
+PLACE_TYPES = (EntityType.COUNTRY, EntityType.REGION, EntityType.CITY, EntityType.PLACE)
+"""The entity types that are places (``EntityType.is_place``)."""
 
 
 class Token(NamedTuple):

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Self
 
-from .gazetteers import PLACE_TYPES, Lexicon, Match
-from .model import EntityType, Mention, Span, Token
+from .gazetteers import Lexicon, Match
+from .model import PLACE_TYPES, EntityType, Mention, Span, Token
 from .quantities import compile_quantity_pattern
 from .wordregex import word_alternation
 

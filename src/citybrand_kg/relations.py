@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .model import EntityType, Relation, Span
+from .model import PLACE_TYPES, EntityType, Relation, Span
 from .quantities import datatype_of
 
 T = EntityType
@@ -35,7 +35,6 @@ _PARTNER_VERB = re.compile(r"(联合举办|共同举办|联合主办|合办|举�
 _ORGANIZE = re.compile(r"^\s*(?:成功|先后|共同|联合|积极|精心|还|也|将|已)?(?:举办|主办|承办|召开|举行|发起|组织|策划|开展|推出|启动)(?:了)?")
 _ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
 _LOCATED = (T.EVENT, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY)
-_PLACES = (T.COUNTRY, T.REGION, T.CITY, T.PLACE)
 _MEASURED = (T.EVENT, T.ACCOUNT, T.MEDIA_OUTLET, T.ORGANIZATION, T.GOVERNMENT_BODY, T.CREATIVE_WORK)
 DOCUMENT = "@document"
 
@@ -139,12 +138,12 @@ def _place_list_after_cue(text: str, inside: list[Linked]) -> list[Linked]:
     """Places introduced by 在/赴/到…, with the places listed after them (赴西班牙、葡萄牙)."""
     targets: list[Linked] = []
     for i, m in enumerate(inside):
-        if m.type not in _PLACES:
+        if m.type not in PLACE_TYPES:
             continue
         if _TO_PLACE.search(text[max(0, m.begin - 2) : m.begin]):
             targets.append(m)
             for follower in inside[i + 1 :]:
-                if follower.type in _PLACES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
+                if follower.type in PLACE_TYPES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
                     targets.append(follower)
                 else:
                     break
