@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,8 +231,8 @@ def measure(server: Server, query: str, clients: int, total: int, timeout: float
     return Measure(statistics.median(latencies), p99, len(latencies) / wall, server.rows.get(query, 0))
 
 
-def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measure | None]:
-    results: dict[tuple[str, int], Measure | None] = {}
+def warm_up(server: Server, timeout: float) -> None:
+    """One request per shape, to count its rows; a shape that fails is skipped for this server."""
     warm = Client(server.endpoint, timeout)
     for shape, query in SHAPES.items():
         try:
@@ -240,8 +241,13 @@ def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measur
             print(f"  {server.name} / {shape}: warm-up failed ({exc!r}); skipped", flush=True)
             server.skipped.add(shape)
     warm.close()
+
+
+def bench_server(server: Server, timeout: float, concurrency: tuple[int, ...] = CONCURRENCY) -> Results:
+    """Every shape at every level of ``concurrency``, this server alone."""
+    results: Results = {}
     for shape, query in SHAPES.items():
-        for clients in CONCURRENCY:
+        for clients in concurrency:
             if shape in server.skipped:
                 results[(shape, clients)] = None
                 continue
@@ -252,6 +258,81 @@ def bench_server(server: Server, timeout: float) -> dict[tuple[str, int], Measur
                 print(f"  {server.name} / {shape} / {clients}: failed ({exc!r})", flush=True)
                 results[(shape, clients)] = None
             print(f"  {server.name:16} {shape:16} c={clients:2}: {fmt(results[(shape, clients)])}", flush=True)
+    return results
+
+
+def bench_interleaved(servers: list[Server], timeout: float) -> dict[str, Results]:
+    """One client per server, their requests alternating: in every step each server due a request
+    gets one, in an order that rotates, so that the host's slow and fast spells fall on all of
+    them alike. A server with fewer requests has them spread evenly over the steps. Throughput
+    is requests over the server's own time."""
+    results: dict[str, Results] = {server.name: {} for server in servers}
+    steps = max(server.requests for server in servers)
+    for shape, query in SHAPES.items():
+        active = [server for server in servers if shape not in server.skipped]
+        clients = {server.name: Client(server.endpoint, timeout) for server in active}
+        latencies: dict[str, list[float]] = {server.name: [] for server in active}
+        failed: set[str] = set()
+        try:
+            for step in range(steps):
+                turn = step % len(active) if active else 0
+                for server in active[turn:] + active[:turn]:
+                    due = (step + 1) * server.requests // steps - step * server.requests // steps
+                    if server.name in failed or not due:
+                        continue
+                    client = clients[server.name]
+                    try:
+                        latencies[server.name].append(client.get(client.target(query))[0])
+                    except FAILURES as exc:
+                        print(f"  {server.name} / {shape} / 1: failed ({exc!r})", flush=True)
+                        failed.add(server.name)
+        finally:
+            for client in clients.values():
+                client.close()
+        for server in servers:
+            found = sorted(latencies.get(server.name, []))
+            if server.name in failed or not found:
+                results[server.name][(shape, 1)] = None
+                continue
+            p99 = found[min(len(found) - 1, round(0.99 * (len(found) - 1)))]
+            results[server.name][(shape, 1)] = Measure(statistics.median(found), p99, len(found) / sum(found),
+                                                       server.rows.get(query, 0))
+            print(f"  {server.name:16} {shape:16} c= 1: {fmt(results[server.name][(shape, 1)])} (interleaved)",
+                  flush=True)
+    return results
+
+
+IN_PROCESS = "pyoxigraph in-process"
+# Reference columns, when measured: (results name, column title).
+REFERENCES = [("oxigraph memory", "oxigraph serve (memory)"), (IN_PROCESS, "pyoxigraph in-process, no HTTP")]
+
+
+def bench_in_process(data: Path, requests: int) -> dict[tuple[str, int], Measure | None]:
+    """A floor, not a server: each query evaluated and written as JSON by pyoxigraph in this
+    process, over a store of the merge alone (what citybrand-kg's workers query), one client."""
+    dataset = ox.Store()
+    dataset.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    dataset.update(MERGE)
+    merge = ox.Store()
+    merge.bulk_load(dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+                    format=ox.RdfFormat.N_TRIPLES)
+    del dataset
+    results: dict[tuple[str, int], Measure | None] = {}
+    for shape, query in SHAPES.items():
+        sparql = PREFIXES + query
+        rows = rows_of(merge.query(sparql).serialize(format=ox.QueryResultsFormat.JSON) or b"")
+        latencies = []
+        started = time.perf_counter()
+        for _ in range(requests):
+            begun = time.perf_counter()
+            merge.query(sparql).serialize(format=ox.QueryResultsFormat.JSON)
+            latencies.append(time.perf_counter() - begun)
+        wall = time.perf_counter() - started
+        latencies.sort()
+        p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+        results[(shape, 1)] = Measure(statistics.median(latencies), p99, requests / wall, rows)
+        results[(shape, 16)] = None
+        print(f"  {IN_PROCESS:16} {shape:16} c= 1: {fmt(results[(shape, 1)])}", flush=True)
     return results
 
 
@@ -269,8 +350,9 @@ def ratio(numerator: Measure | None, denominator: Measure | None) -> str:
 
 def table(size: int, triples: int, results: dict[str, Results], rounds: list[dict[str, Results]]) -> str:
     ours, oxigraph, rdflib = (results.get(name, {}) for name in ("citybrand-kg", "oxigraph serve", "rdflib-endpoint"))
-    memory = results.get("oxigraph memory")
-    extra_head, extra_rule = (" oxigraph serve (memory) |", " --- |") if memory is not None else ("", "")
+    references = [(title, found) for name, title in REFERENCES if (found := results.get(name)) is not None]
+    extra_head = "".join(f" {title} |" for title, _ in references)
+    extra_rule = " --- |" * len(references)
     spread_head, spread_rule = (" rdflib ÷ ours, each round |", " --- |") if len(rounds) > 1 else ("", "")
     what = "p50 / p99 latency, throughput"
     if len(rounds) > 1:
@@ -293,7 +375,7 @@ def table(size: int, triples: int, results: dict[str, Results], rounds: list[dic
                         for number, each in enumerate(rounds) for name, found in each.items() if found.get(key)}
             if len(set(answered.values())) > 1:  # the servers disagree: the timings are not comparable
                 rows += " (differ: " + ", ".join(f"{name} {count}" for name, count in answered.items()) + ")"
-            extra = f" {fmt(memory.get(key))} |" if memory is not None else ""
+            extra = "".join(f" {fmt(found.get(key))} |" for _, found in references)
             spread = ""
             if len(rounds) > 1:
                 each = [ratio(r.get("rdflib-endpoint", {}).get(key), r.get("citybrand-kg", {}).get(key)) for r in rounds]
@@ -336,18 +418,51 @@ def run_size(size: int, args: argparse.Namespace) -> str:
     rounds: list[dict[str, Results]] = []
     for number in range(args.rounds):
         print(f"round {number + 1} of {args.rounds}", flush=True)
-        results: dict[str, Results] = {}
-        for starter in starters:
-            server = starter()
-            try:
-                ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
-                print(f"{server.name} up after {ready:.1f} s", flush=True)
-                results[server.name] = bench_server(server, args.request_timeout)
-            finally:
-                server.stop()
+        results = run_interleaved(starters, args) if args.interleave else run_one_by_one(starters, args)
+        if args.in_process:
+            results[IN_PROCESS] = bench_in_process(data, args.requests)
         rounds.append(results)
     shutil.rmtree(work, ignore_errors=True)
     return table(size, triples, median_of(rounds), rounds)
+
+
+def start(starter: Callable[[], Server], args: argparse.Namespace) -> Server:
+    server = starter()
+    try:
+        ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
+        print(f"{server.name} up after {ready:.1f} s", flush=True)
+        warm_up(server, args.request_timeout)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def run_one_by_one(starters: list[Callable[[], Server]], args: argparse.Namespace) -> dict[str, Results]:
+    """Each server started, measured and stopped before the next starts."""
+    results: dict[str, Results] = {}
+    for starter in starters:
+        server = start(starter, args)
+        try:
+            results[server.name] = bench_server(server, args.request_timeout)
+        finally:
+            server.stop()
+    return results
+
+
+def run_interleaved(starters: list[Callable[[], Server]], args: argparse.Namespace) -> dict[str, Results]:
+    """Every server up at once: the one-client cells interleaved, then the other levels one server at a time."""
+    servers: list[Server] = []
+    try:
+        for starter in starters:
+            servers.append(start(starter, args))
+        results = bench_interleaved(servers, args.request_timeout)
+        for server in servers:
+            results[server.name].update(bench_server(server, args.request_timeout, CONCURRENCY[1:]))
+        return results
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def median_of(rounds: list[dict[str, Results]]) -> dict[str, Results]:
@@ -382,6 +497,12 @@ def main() -> None:
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--oxigraph-memory", action="store_true",
                         help="also measure `oxigraph serve` with an in-memory store (a reference column)")
+    parser.add_argument("--interleave", action="store_true",
+                        help="keep every server up at once and alternate their one-client requests "
+                        "(side by side in time; the 16-client cells still run one server at a time)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also time pyoxigraph answering the queries in this process, without HTTP "
+                        "(a floor for one client; a reference column)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "_work")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; clients and servers share this machine.", flush=True)
