@@ -67,7 +67,6 @@ def test_runs_are_reordered_only_within_themselves() -> None:
         "{ ?a :big [ :mid ?b ] . ?b :small ?c }",  # a blank-node property list
         "{ ?a :big ( ?b ?c ) . ?b :small ?c }",  # a collection
         "{ VALUES ?a { :x :big :y } ?a :small ?b }",
-        "{ GRAPH ?g { ?a :big ?b . ?b :small ?c } }",  # GRAPH blocks stay as written
         "{ ?a :big ?b . ?b :small ?c ` }",  # a character the lexer does not know
     ],
 )
@@ -84,6 +83,13 @@ def test_values_blocks_are_data() -> None:
     assert reorder(written, STATS) == (
         PREFIX + "SELECT * WHERE { ?b :small ?c . ?a :big ?b } VALUES (?a ?b ?c) { (:x :big :y) }"
     )
+
+
+@pytest.mark.parametrize("head", ["SELECT ?a {", "SELECT * WHERE { GRAPH ?g {", "SELECT * { FILTER(true) {"])
+def test_groups_after_a_variable_or_a_parenthesis_are_patterns(head: str) -> None:
+    closing = "}" * head.count("{")
+    written = PREFIX + head + " ?a :big ?b . ?b :small ?c " + closing
+    assert reorder(written, STATS) == PREFIX + head + " ?b :small ?c . ?a :big ?b " + closing
 
 
 def test_construct_templates_are_left_as_written() -> None:

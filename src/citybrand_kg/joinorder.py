@@ -48,8 +48,8 @@ _TOKEN = re.compile(
 )
 _TERMS = {"iri", "var", "blank", "pname", "string", "number"}
 _LITERAL_WORDS = {"true", "false"}
-# Words after which a brace opens data or a template, not a pattern.
-_NOT_PATTERNS = {"values", "construct", "data", "insert", "delete"}
+# Words after which a brace opens a template or data, not a group of patterns.
+_TEMPLATES = {"construct", "data", "insert", "delete"}
 
 
 class Token(NamedTuple):
@@ -144,23 +144,20 @@ def _prefixes(tokens: Sequence[Token]) -> dict[str, str]:
 
 def _runs(tokens: Sequence[Token]) -> Iterator[list[Token]]:
     """Maximal runs of term and ``. ; ,`` tokens inside pattern groups."""
-    depth_kinds: list[bool] = []  # for each open brace: does it open a pattern group?
+    patterns: list[bool] = []  # for each open brace: does it open a pattern group?
     run: list[Token] = []
-    previous: Token | None = None
-    for token in tokens:
-        in_pattern = bool(depth_kinds) and depth_kinds[-1]
-        if in_pattern and _is_run_token(token):
+    for index, token in enumerate(tokens):
+        if patterns and patterns[-1] and _is_run_token(token):
             if run or token.text != ".":  # a run starts at a term, after any separating dots
                 run.append(token)
-        else:
-            if run:
-                yield run
-            run = []
-            if token.text == "{":
-                depth_kinds.append(not _opens_data(previous))
-            elif token.text == "}" and depth_kinds:
-                depth_kinds.pop()
-        previous = token
+            continue
+        if run:
+            yield run
+        run = []
+        if token.text == "{":
+            patterns.append(not _opens_data(tokens, index))
+        elif token.text == "}" and patterns:
+            patterns.pop()
     if run:
         yield run
 
@@ -173,14 +170,22 @@ def _is_run_token(token: Token) -> bool:
     return token.text in {".", ";", ","}
 
 
-def _opens_data(previous: Token | None) -> bool:
-    """Whether a brace after ``previous`` opens a VALUES block, a CONSTRUCT template or update data."""
-    if previous is None:
+def _opens_data(tokens: Sequence[Token], brace: int) -> bool:
+    """Whether the brace at ``brace`` opens a VALUES block (``VALUES ?x {``, ``VALUES (?x ?y) {``),
+    a CONSTRUCT template or update data, rather than a group of patterns."""
+    before = tokens[brace - 1] if brace else None
+    if before is None:
         return False
-    if previous.kind == "word":
-        return previous.text.lower() in _NOT_PATTERNS
-    # VALUES ?x { … } and VALUES (?x ?y) { … }: the brace follows a variable or a parenthesis.
-    return previous.kind == "var" or previous.text == ")"
+    if before.kind == "word":
+        return before.text.lower() in _TEMPLATES
+    if before.kind == "var":
+        return brace >= 2 and tokens[brace - 2].text.lower() == "values"
+    if before.text == ")":
+        opening = brace - 1
+        while opening > 0 and tokens[opening].text != "(":
+            opening -= 1
+        return opening > 0 and tokens[opening - 1].text.lower() == "values"
+    return False
 
 
 def _patterns(run: Sequence[Token]) -> list[Pattern] | None:
