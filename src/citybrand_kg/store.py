@@ -274,7 +274,9 @@ class GraphStore:
             except SyntaxError:
                 if planned is sparql:
                     raise
-                return store.query(sparql, **kwargs)  # the error, if any, about the query as written
+            result = store.query(sparql, **kwargs)  # as written: a malformed query's own error
+            logger.warning("the join order made a valid query malformed; ran it as written: %.200s", sparql)
+            return result
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL query: {exc}") from exc
         except OSError as exc:
