@@ -40,6 +40,17 @@ def test_bound_positions_and_absent_predicates_count() -> None:
     assert reorder(written, STATS) == PREFIX + "SELECT * WHERE { ?a :absent ?z . ?a :big :k . ?a :mid ?b }"
 
 
+def test_dollar_and_question_mark_name_the_same_variable() -> None:
+    written = PREFIX + "SELECT * WHERE { ?a :big ?b . $b :mid ?c . ?z :mid ?w }"
+    # $b is ?b: once $b :mid ?c has bound it, ?a :big ?b is connected, so it goes before ?z :mid ?w.
+    assert reorder(written, STATS) == PREFIX + "SELECT * WHERE { $b :mid ?c . ?a :big ?b . ?z :mid ?w }"
+
+
+def test_a_relative_iri_is_guessed_from_the_size_not_taken_for_an_absent_predicate() -> None:
+    written = f"BASE <{EX}>\n" + PREFIX + "SELECT * WHERE { ?a <big> ?b . ?b :small ?c }"
+    assert reorder(written, STATS) == f"BASE <{EX}>\n" + PREFIX + "SELECT * WHERE { ?b :small ?c . ?a <big> ?b }"
+
+
 def test_semicolons_and_commas_are_spelled_out() -> None:
     written = PREFIX + "SELECT * { ?s :big ?o ; :small ?p , ?q . }"
     # Once ?s is bound, ?s :big ?o and ?s :small ?q are both expected to match once: written order.

@@ -250,16 +250,25 @@ def _order(patterns: Sequence[Pattern], stats: PredicateStats, prefixes: Mapping
 
 
 def _variables(pattern: Pattern) -> set[str]:
-    return {term for term in (pattern.subject, pattern.predicate, pattern.object) if term[0] in "?$_"}
+    """The pattern's variables and blank nodes (``$x`` is ``?x``)."""
+    return {_variable(term) for term in (pattern.subject, pattern.predicate, pattern.object) if term[0] in "?$_"}
+
+
+def _variable(term: str) -> str:
+    return "?" + term[1:] if term[0] == "$" else term
+
+
+def _bound(term: str, bound: set[str]) -> bool:
+    return term[0] not in "?$_" or _variable(term) in bound
 
 
 def _estimate(pattern: Pattern, bound: set[str], stats: PredicateStats, prefixes: Mapping[str, str]) -> float:
     """Expected matches of ``pattern`` once the variables in ``bound`` have values."""
-    subject_bound = pattern.subject[0] not in "?$_" or pattern.subject in bound
-    object_bound = pattern.object[0] not in "?$_" or pattern.object in bound
+    subject_bound, object_bound = _bound(pattern.subject, bound), _bound(pattern.object, bound)
     predicate = _iri(pattern.predicate, prefixes)
-    if predicate is None:  # a variable, or a prefix not declared: a guess from the size alone
-        return stats.triples / 10 ** (subject_bound + object_bound + (pattern.predicate in bound))
+    if predicate is None:  # a variable, a relative IRI or an undeclared prefix: a guess from the size
+        bound_positions = subject_bound + object_bound + (_variable(pattern.predicate) in bound)
+        return stats.triples / 10**bound_positions
     triples, subjects, objects = stats.by_predicate.get(predicate, (0, 1, 1))
     estimate = float(triples)
     if subject_bound:
@@ -273,7 +282,7 @@ def _iri(term: str, prefixes: Mapping[str, str]) -> str | None:
     if term == "a":
         return RDF_TYPE
     if term.startswith("<"):
-        return term[1:-1]
+        return term[1:-1] if ":" in term else None  # a relative IRI: BASE is not followed
     if term[0] in "?$":
         return None
     prefix, _, local = term.partition(":")
