@@ -238,9 +238,14 @@ def measure(server: Server, query: str, clients: int, total: int, timeout: float
             client.close()
     if len(sizes) > 1:
         print(f"  {server.name}: answers of different sizes {sorted(sizes)}", flush=True)
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
-    return Measure(statistics.median(latencies), p99, len(latencies) / wall, server.rows.get(query, 0))
+    return summary(latencies, len(latencies) / wall, server.rows.get(query, 0))
+
+
+def summary(latencies: list[float], throughput: float, rows: int) -> Measure:
+    """p50 and p99 of ``latencies``, with the throughput and the rows."""
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return Measure(statistics.median(ordered), p99, throughput, rows)
 
 
 def warm_up(server: Server, timeout: float) -> None:
@@ -302,13 +307,11 @@ def bench_interleaved(servers: list[Server], timeout: float) -> dict[str, Result
             for client in clients.values():
                 client.close()
         for server in servers:
-            found = sorted(latencies.get(server.name, []))
+            found = latencies.get(server.name, [])
             if server.name in failed or not found:
                 results[server.name][(shape, 1)] = None
                 continue
-            p99 = found[min(len(found) - 1, round(0.99 * (len(found) - 1)))]
-            results[server.name][(shape, 1)] = Measure(statistics.median(found), p99, len(found) / sum(found),
-                                                       server.rows.get(query, 0))
+            results[server.name][(shape, 1)] = summary(found, len(found) / sum(found), server.rows.get(query, 0))
             print(f"  {server.name:16} {shape:16} c= 1: {fmt(results[server.name][(shape, 1)])} (interleaved)",
                   flush=True)
     return results
@@ -320,8 +323,8 @@ REFERENCES = [("oxigraph memory", "oxigraph serve (memory)"), (IN_PROCESS, "pyox
 
 
 def bench_in_process(data: Path, requests: int) -> dict[tuple[str, int], Measure | None]:
-    """A floor, not a server: each query evaluated and written as JSON by pyoxigraph in this
-    process, over a store of the merge alone (what citybrand-kg's workers query), one client."""
+    """A reference, not a server: each query, as written, evaluated and written as JSON by pyoxigraph
+    in this process, over a store of the merge alone (what citybrand-kg's workers query), one client."""
     dataset = ox.Store()
     dataset.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
     dataset.update(MERGE)
@@ -339,10 +342,7 @@ def bench_in_process(data: Path, requests: int) -> dict[tuple[str, int], Measure
             begun = time.perf_counter()
             merge.query(sparql).serialize(format=ox.QueryResultsFormat.JSON)
             latencies.append(time.perf_counter() - begun)
-        wall = time.perf_counter() - started
-        latencies.sort()
-        p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
-        results[(shape, 1)] = Measure(statistics.median(latencies), p99, requests / wall, rows)
+        results[(shape, 1)] = summary(latencies, requests / (time.perf_counter() - started), rows)
         results[(shape, 16)] = None
         print(f"  {IN_PROCESS:16} {shape:16} c= 1: {fmt(results[(shape, 1)])}", flush=True)
     return results
@@ -513,8 +513,8 @@ def main() -> None:
                         help="keep every server up at once and alternate their one-client requests "
                         "(side by side in time; the 16-client cells still run one server at a time)")
     parser.add_argument("--in-process", action="store_true",
-                        help="also time pyoxigraph answering the queries in this process, without HTTP "
-                        "(a floor for one client; a reference column)")
+                        help="also time pyoxigraph answering the queries as written in this process, "
+                        "without HTTP (one client; a reference column)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "_work")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; clients and servers share this machine.", flush=True)
