@@ -27,7 +27,6 @@ import decimal
 import functools
 import hashlib
 import json
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,8 +41,6 @@ from rdflib.term import _NUMERIC_LITERAL_TYPES, Node, Variable
 
 from . import usercache
 from .errors import CitybrandError
-
-log = logging.getLogger(__name__)
 
 __all__ = ["FastReport", "FastValidator", "Result", "UnsupportedShapeError", "default_validator",
            "validate_fast"]
@@ -502,7 +499,7 @@ def _cached_sparql_plan(shape: Node, query: str, prefixes: dict[str, str]) -> bo
         try:
             _plans = dict(json.loads(usercache.read(_PLANS_FILE) or b"{}"))
         except ValueError as exc:
-            log.warning("%s: cannot read this cache file (%s); it will be rebuilt.", usercache.entry(_PLANS_FILE), exc)
+            usercache.unreadable(_PLANS_FILE, exc)
             _plans = {}
     parts = [str(shape), query, json.dumps(prefixes, sort_keys=True), rdflib.__version__]
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -672,7 +669,7 @@ def _default_mixin() -> list[Triple]:
         try:
             return [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]  # type: ignore[misc]
         except (SyntaxError, ValueError) as exc:  # rebuilt below
-            log.warning("%s: cannot read this cache file (%s); it will be rebuilt.", usercache.entry(name), exc)
+            usercache.unreadable(name, exc)
     mixin = _from_graph(_inoculated(load_ontology()))
     usercache.write(name, ox.serialize([ox.Triple(*t) for t in mixin], format=ox.RdfFormat.N_TRIPLES) or b"")  # type: ignore[arg-type]
     return mixin

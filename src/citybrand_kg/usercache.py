@@ -7,6 +7,7 @@ costs a warning and a rebuild, never a failure.
     cache_folder() -> Path               # $XDG_CACHE_HOME/citybrand-kg, ~/.cache/citybrand-kg
     entry(name, folder=None) -> Path     # where an entry is kept
     read(name, folder=None) -> bytes | None
+    unreadable(name, reason, folder=None)  # an entry read but not understood: warn, rebuild
     write(name, data, folder=None) -> None
 """
 
@@ -46,8 +47,13 @@ def read(name: str, folder: Path | None = None) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        log.warning("%s: cannot read this cache file (%s); it will be rebuilt.", path, exc)
+        unreadable(name, exc, folder)
         return None
+
+
+def unreadable(name: str, reason: object, folder: Path | None = None) -> None:
+    """Say that an entry cannot be read (from disk, or by its reader); the caller rebuilds it."""
+    log.warning("%s: cannot read this cache file (%s); it will be rebuilt.", entry(name, folder), reason)
 
 
 def write(name: str, data: bytes, folder: Path | None = None) -> None:
