@@ -269,14 +269,7 @@ class GraphStore:
             if not features.has_graph:
                 store, planned = self._merged.merge, self._merged.planned(sparql)
         try:
-            try:
-                return store.query(planned, **kwargs)
-            except SyntaxError:
-                if planned is sparql:
-                    raise
-            result = store.query(sparql, **kwargs)  # as written: a malformed query's own error
-            logger.warning("the join order made a valid query malformed; ran it as written: %.200s", sparql)
-            return result
+            return _run(store, sparql, planned, kwargs)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL query: {exc}") from exc
         except OSError as exc:
@@ -303,6 +296,20 @@ class GraphStore:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}.") from exc
+
+
+def _run(store: ox.Store, sparql: str, planned: str, kwargs: dict[str, Any]) -> QueryResult:
+    """``planned`` (``sparql`` in join order), or ``sparql`` as written when the rewrite does not
+    parse: a malformed query gets its own error, and a rewrite that broke a valid query (a bug)
+    costs a warning, not an answer."""
+    if planned is sparql:
+        return store.query(sparql, **kwargs)
+    try:
+        return store.query(planned, **kwargs)
+    except SyntaxError:
+        result = store.query(sparql, **kwargs)
+    logger.warning("the join order made a valid query malformed; ran it as written: %.200s", sparql)
+    return result
 
 
 @dataclass(frozen=True)
