@@ -175,8 +175,9 @@ class _Frames(asyncio.Protocol):
             end = HEADER.size + meta_size + body_size
             if len(buffer) < end:
                 break
-            self._frames.append((bytes(buffer[HEADER.size : HEADER.size + meta_size]),
-                                 bytes(buffer[HEADER.size + meta_size : end])))
+            with memoryview(buffer) as view:  # one copy of each part, not a slice and then a copy
+                self._frames.append((bytes(view[HEADER.size : HEADER.size + meta_size]),
+                                     bytes(view[HEADER.size + meta_size : end])))
             del buffer[:end]
         if self._frames:
             self._wake()
