@@ -1,13 +1,15 @@
 """Serialise SELECT / ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) within the row cap.
 
-SELECT results are written by pyoxigraph's own (Rust) writers; no row becomes a Python object.
-The row cap is enforced in one of two ways:
+SELECT results are written by pyoxigraph's own (Rust) writers, and no term becomes a Python
+object: JSON is assembled from pyoxigraph's TSV with bytes operations
+(:mod:`citybrand_kg.server.jsonresults`), which costs less than pyoxigraph's JSON writer. The row
+cap is enforced in one of two ways:
 
 * **bounded** results come from a query whose evaluation was already limited to
-  ``max_rows + 1`` rows (see ``execution.run_query``). They are written straight in the
-  requested format; a sound upper bound on the rows, read off the bytes, settles almost every
-  case, and only when it cannot (a result near the cap) is the body converted to TSV to count
-  its rows exactly. (CSV cannot be read back, so it is always written from TSV.)
+  ``max_rows + 1`` rows (see ``execution.run_query``). XML is written straight; a sound upper
+  bound on the rows, read off the bytes, settles almost every case, and only when it cannot (a
+  result near the cap) is the body converted to TSV to count its rows exactly. The other
+  formats are written from TSV, whose lines are its rows.
 * **unbounded** results are written as TSV (one line per row) to a writer that stops the
   evaluation once it holds ``max_rows + 1`` rows; the kept rows are then converted to the
   requested format.
@@ -22,8 +24,12 @@ import json
 
 import pyoxigraph as ox
 
+from citybrand_kg.server.jsonresults import tsv_to_json
+
 TSV = ox.QueryResultsFormat.TSV
 CSV = ox.QueryResultsFormat.CSV
+JSON = ox.QueryResultsFormat.JSON
+XML = ox.QueryResultsFormat.XML
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
@@ -61,11 +67,11 @@ def serialize_solutions(
 
     ``bounded``: the evaluation yields at most ``max_rows + 1`` rows.
     """
-    if bounded and fmt != CSV:  # CSV cannot be read back; it is written from TSV below
+    if bounded and fmt == XML:  # the others are written from TSV below
         body = solutions.serialize(format=fmt) or b""
-        if _row_bound(body, fmt) <= max_rows:
+        if _row_bound(body) <= max_rows:
             return body, False
-        tsv = body if fmt == TSV else ox.parse_query_results(body, fmt).serialize(format=TSV) or b""
+        tsv = ox.parse_query_results(body, fmt).serialize(format=TSV) or b""
         if _rows(tsv) <= max_rows:
             return body, False
     else:
@@ -99,31 +105,25 @@ def _first_rows(tsv: bytes, rows: int) -> bytes:
 def _convert(tsv: bytes, fmt: ox.QueryResultsFormat) -> bytes:
     if fmt == TSV:
         return tsv
+    if fmt == JSON:
+        return tsv_to_json(tsv)
     return ox.parse_query_results(tsv, TSV).serialize(format=fmt) or b""
 
 
-def _row_bound(body: bytes, fmt: ox.QueryResultsFormat) -> int:
-    """An upper bound on the rows of a results document, whatever its layout.
-
-    JSON: every row is an object, besides the document, ``head`` and ``results`` objects (braces
-    inside strings only raise the bound). XML: every row is a ``<result>`` element, and ``<``
-    never appears unescaped in text. TSV: every row is a line, after the header line.
-    """
-    if fmt == ox.QueryResultsFormat.JSON:
-        return body.count(b"{") - 3
-    if fmt == ox.QueryResultsFormat.XML:
-        return body.count(b"<result")
-    return body.count(b"\n") - 1  # TSV
+def _row_bound(xml: bytes) -> int:
+    """An upper bound on the rows of an XML results document, whatever its layout: every row is
+    a ``<result>`` element, and ``<`` never appears unescaped in text."""
+    return xml.count(b"<result")
 
 
 def serialize_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
     """An ASK answer → bytes in ``fmt``."""
     text = "true" if value else "false"
-    if fmt == ox.QueryResultsFormat.JSON:
+    if fmt == JSON:
         return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == ox.QueryResultsFormat.XML:
+    if fmt == XML:
         return (
             f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}"><head/>'
             f"<boolean>{text}</boolean></sparql>\n"
         ).encode()
-    return f"{text}\r\n".encode() if fmt == ox.QueryResultsFormat.CSV else f"{text}\n".encode()
+    return f"{text}\r\n".encode() if fmt == CSV else f"{text}\n".encode()
