@@ -192,3 +192,10 @@ def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool,
 def test_scan_query_counts_the_default_graph_clauses() -> None:
     query = 'SELECT * FROM <a> from\n<b> FROM NAMED <c> WHERE { ?s ?p "FROM <d>" } # FROM <e>'
     assert scan_query(query).from_clauses == 2
+
+
+def test_scan_query_of_a_long_query_is_not_remembered_but_the_same() -> None:
+    padding = "# " + "x" * 30_000 + "\n"
+    query = padding + "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } SERVICE <http://x> {} }"
+    assert scan_query(query) == scan_query(query[len(padding):])
+    assert scan_query(query).has_graph and scan_query(query).has_service

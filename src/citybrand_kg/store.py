@@ -43,6 +43,7 @@ merge (:mod:`citybrand_kg.joinorder`); the rewritten text is kept per query text
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import logging
@@ -405,8 +406,21 @@ _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _FROM_DEFAULT = re.compile(r"\bFROM\b(?!\s+NAMED\b)", re.IGNORECASE)
 
 
+SCANS_KEPT = 1024  # query texts whose scan is remembered (the parent and every worker scan each query)
+SCANNED_SIZE = 20_000  # characters; longer queries are scanned afresh every time
+
+
 def scan_query(sparql: str) -> QueryFeatures:
     """Find FROM, SERVICE and GRAPH keywords outside strings, IRIs and comments."""
+    return _scan(sparql) if len(sparql) > SCANNED_SIZE else _remembered_scan(sparql)
+
+
+@functools.lru_cache(maxsize=SCANS_KEPT)
+def _remembered_scan(sparql: str) -> QueryFeatures:
+    return _scan(sparql)
+
+
+def _scan(sparql: str) -> QueryFeatures:
     code = _IGNORED.sub(" ", sparql)
     return QueryFeatures(
         has_dataset=bool(_DATASET.search(code)),

@@ -30,10 +30,11 @@ from citybrand_kg.server.graph_store import graph_store
 from citybrand_kg.server.jobs import QueryJob, UpdateJob
 from citybrand_kg.server.negotiation import (
     GRAPH_FORMATS,
+    GRAPH_TYPES,
     RESULTS_FORMATS,
+    RESULTS_TYPES,
     accept_from,
-    choose,
-    parse_accept,
+    preferred,
 )
 from citybrand_kg.server.pool import QueryTimeout, ServerBusy, WorkerFailed
 from citybrand_kg.server.protocol import ProtocolError, SparqlRequest, parse_sparql_request
@@ -177,8 +178,7 @@ async def _query(request: Request, runtime: Runtime, operation: SparqlRequest) -
     if scan_query(sparql).has_service:
         raise ProtocolError(400, "SERVICE (federated query) is disabled on this endpoint.")
     accept = accept_from(request.headers.get("accept"), operation.format)
-    ranges = parse_accept(accept)
-    if choose(ranges, list(RESULTS_FORMATS)) is None and choose(ranges, list(GRAPH_FORMATS)) is None:
+    if preferred(accept, RESULTS_TYPES) is None and preferred(accept, GRAPH_TYPES) is None:
         offered = ", ".join([*RESULTS_FORMATS, *GRAPH_FORMATS])
         raise ProtocolError(406, f"cannot answer in {accept}; this endpoint writes {offered}.")
     job = QueryJob(
@@ -202,7 +202,7 @@ async def _update(request: Request, runtime: Runtime, operation: SparqlRequest) 
 
 async def _service_description(request: Request, runtime: Runtime) -> Response:
     offered = [*GRAPH_FORMATS, "text/html"]
-    chosen = choose(parse_accept(request.headers.get("accept")), offered)
+    chosen = preferred(request.headers.get("accept"), tuple(offered))
     if chosen == "text/html":
         return RedirectResponse("/", status_code=303)
     if chosen is None or GRAPH_FORMATS[chosen].supports_datasets:

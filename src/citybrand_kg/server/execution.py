@@ -25,7 +25,13 @@ from citybrand_kg.server.jobs import (
     StatsJob,
     UpdateJob,
 )
-from citybrand_kg.server.negotiation import GRAPH_FORMATS, RESULTS_FORMATS, choose, parse_accept
+from citybrand_kg.server.negotiation import (
+    GRAPH_FORMATS,
+    GRAPH_TYPES,
+    RESULTS_FORMATS,
+    RESULTS_TYPES,
+    preferred,
+)
 from citybrand_kg.server.results import serialize_boolean, serialize_solutions
 from citybrand_kg.store import GraphStore, QueryResult
 
@@ -65,12 +71,11 @@ def _dispatch(store: GraphStore, job: Job) -> Outcome:
 def run_query(store: GraphStore, job: QueryJob) -> Outcome:
     """Evaluate, cap at ``max_rows``, serialise as negotiated."""
     result, bounded = _evaluate(store, job)
-    ranges = parse_accept(job.accept)
     if isinstance(result, ox.QueryBoolean):
-        return _boolean_outcome(bool(result), ranges)
+        return _boolean_outcome(bool(result), job.accept)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions_outcome(result, ranges, job.max_rows, bounded)
-    return _triples_outcome(result, ranges, job.max_rows)
+        return _solutions_outcome(result, job.accept, job.max_rows, bounded)
+    return _triples_outcome(result, job.accept, job.max_rows)
 
 
 def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
@@ -103,23 +108,23 @@ def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if iri == "" else ox.NamedNode(iri)
 
 
-def _boolean_outcome(value: bool, ranges: list) -> Outcome:
-    media_type = choose(ranges, list(RESULTS_FORMATS))
+def _boolean_outcome(value: bool, accept: str) -> Outcome:
+    media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
         return _not_acceptable("ASK", list(RESULTS_FORMATS))
     return Outcome(200, serialize_boolean(value, RESULTS_FORMATS[media_type]), _with_charset(media_type))
 
 
-def _solutions_outcome(solutions: ox.QuerySolutions, ranges: list, max_rows: int, bounded: bool) -> Outcome:
-    media_type = choose(ranges, list(RESULTS_FORMATS))
+def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int, bounded: bool) -> Outcome:
+    media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
         return _not_acceptable("SELECT", list(RESULTS_FORMATS))
     body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows, bounded=bounded)
     return Outcome(200, body, _with_charset(media_type), _truncation_headers(max_rows) if truncated else {})
 
 
-def _triples_outcome(triples: ox.QueryTriples, ranges: list, max_rows: int) -> Outcome:
-    media_type = choose(ranges, list(GRAPH_FORMATS))
+def _triples_outcome(triples: ox.QueryTriples, accept: str, max_rows: int) -> Outcome:
+    media_type = preferred(accept, GRAPH_TYPES)
     if media_type is None:
         return _not_acceptable("CONSTRUCT/DESCRIBE", list(GRAPH_FORMATS))
     collected = list(itertools.islice(triples, max_rows + 1))
@@ -151,7 +156,7 @@ def _with_charset(media_type: str) -> str:
 def read_graph(store: GraphStore, job: GraphReadJob) -> Outcome:
     """Graph Store GET: one graph as triples, or the whole dataset as quads."""
     offered = DATASET_FORMATS if job.target.scope is GraphScope.DATASET else TRIPLE_FORMATS
-    media_type = choose(parse_accept(job.accept), offered)
+    media_type = preferred(job.accept, tuple(offered))
     if media_type is None:
         return _not_acceptable("graphs", offered)
     if job.target.scope is GraphScope.DATASET:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -87,6 +88,24 @@ def _quality(value: str) -> float:
         return min(max(float(value.strip()), 0.0), 1.0)
     except ValueError:
         return 0.0
+
+
+RESULTS_TYPES = tuple(RESULTS_FORMATS)
+GRAPH_TYPES = tuple(GRAPH_FORMATS)
+REMEMBERED_ACCEPT = 1_000
+"""``Accept`` headers up to this length have their choices remembered (clients send a few)."""
+
+
+def preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    """``choose(parse_accept(accept), offered)``, remembered for short headers."""
+    if accept is not None and len(accept) > REMEMBERED_ACCEPT:
+        return choose(parse_accept(accept), list(offered))
+    return _preferred(accept, offered)
+
+
+@lru_cache(maxsize=256)
+def _preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    return choose(parse_accept(accept), list(offered))
 
 
 def choose(ranges: list[MediaRange], offered: list[str]) -> str | None:
