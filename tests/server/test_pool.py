@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citybrand_kg.server.jobs import QueryJob
-from citybrand_kg.server.pool import Worker, _Frames, frame_head
+from citybrand_kg.server.pool import ANSWER_BUFFER, IN_BUFFER, Worker, _Frames, frame_head
 from citybrand_kg.store import GraphStore
 
 
@@ -45,6 +45,20 @@ def test_frames_come_out_whole_and_in_order_however_the_bytes_arrive(bodies: lis
     assert received == [(("answer", index), body) for index, body in enumerate(bodies)]
 
 
+def test_a_body_in_the_answer_buffer_is_copied_out_when_its_frame_arrives() -> None:
+    import mmap
+
+    async def main() -> list[tuple[Any, bytes]]:
+        answers = mmap.mmap(-1, 100)
+        frames = _Frames(answers)
+        answers[:5] = b"first"
+        frames.data_received(frame_head("one", 5 | IN_BUFFER) + frame_head("two", 3) + b"abc")
+        answers[:6] = b"second"  # the worker's next answer: the first one was already copied
+        return [await frames.receive(), await frames.receive()]
+
+    assert asyncio.run(main()) == [("one", b"first"), ("two", b"abc")]
+
+
 def test_a_closed_channel_ends_a_pending_receive() -> None:
     async def main() -> None:
         frames = _Frames()
@@ -59,8 +73,10 @@ def test_a_closed_channel_ends_a_pending_receive() -> None:
 
 
 @pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
-def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str) -> None:
-    """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops."""
+@pytest.mark.parametrize("buffer_size", [ANSWER_BUFFER, 1_000_000, 0], ids=["answer buffer", "too small", "none"])
+def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str, buffer_size: int) -> None:
+    """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops,
+    through the answer buffer or, when it does not fit or there is none, over the socket."""
     store = GraphStore.open(tmp_path / "store")
     node = ox.NamedNode
     store.oxigraph.extend(
@@ -71,10 +87,12 @@ def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_nam
     job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
 
     async def main() -> tuple[int, bytes]:
-        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False)
+        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False, buffer_size=buffer_size)
         try:
             await worker.wait_ready()
             outcome = await worker.call(0, job)
+            again = await worker.call(0, job)  # the buffer is written again only after it was read
+            assert again.body == outcome.body
             return outcome.status, outcome.body
         finally:
             await worker.stop()

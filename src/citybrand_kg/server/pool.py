@@ -12,13 +12,18 @@ and the readers reload their snapshot at once (idle ones) or as soon as their cu
 outside any query's timeout; a job never sees an older snapshot than the last write.
 
 The parent talks to each worker over a socket pair read by an asyncio protocol (whatever the
-loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled.
+loop: asyncio's or uvloop); a response body crosses it as raw bytes, not pickled. Where the
+system has ``memfd_create`` (Linux), each worker also shares an answer buffer with the parent, an
+anonymous memory file handed over the socket pair at start: a body that fits is written there
+and only its length crosses the socket, which spares the parent reading it in pieces (a 148 KB
+answer: 0.2-0.3 ms less per query over HTTP).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -27,6 +32,7 @@ import socket
 import struct
 import time
 from collections import deque
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -56,12 +62,20 @@ class WorkerFailed(StoreError):
     """The worker process died while running the job."""
 
 
-def worker_main(conn: Connection, path: str, writable: bool, generation: int = 0) -> None:
+ANSWER_BUFFER = 8 << 20
+"""Bytes of each worker's answer buffer (memory is taken only as far as answers have reached);
+larger bodies cross the socket."""
+IN_BUFFER = 1 << 63  # set in a frame header's body size: the body is in the answer buffer
+
+
+def worker_main(conn: Connection, path: str, writable: bool, generation: int = 0, buffer_size: int = 0) -> None:
     """Entry point of a worker process: open the store, answer jobs until told to stop.
 
     ``generation`` is the pool's count of writes when the store was opened; a job of a later
-    generation makes a reader take a fresh snapshot first (``RELOAD`` does only that)."""
+    generation makes a reader take a fresh snapshot first (``RELOAD`` does only that). With a
+    ``buffer_size``, the parent sends the answer buffer's file descriptor first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers = _map_buffer(reduction.recv_handle(conn), buffer_size) if buffer_size else None
     channel = _socket_of(conn)
     store = _open(path, writable)
     send_frame(channel, READY)
@@ -80,7 +94,7 @@ def worker_main(conn: Connection, path: str, writable: bool, generation: int = 0
             send_frame(channel, READY)
             continue
         outcome = execute(store, job)
-        send_frame(channel, (outcome.status, outcome.media_type, outcome.headers), outcome.body)
+        send_answer(channel, (outcome.status, outcome.media_type, outcome.headers), outcome.body, answers)
 
 
 def _socket_of(conn: Connection) -> socket.socket:
@@ -106,6 +120,38 @@ def send_frame(channel: socket.socket, message: Any, body: bytes = b"") -> None:
     channel.sendall(frame_head(message, len(body)))
     if body:
         channel.sendall(body)
+
+
+def send_answer(channel: socket.socket, message: Any, body: bytes, answers: mmap.mmap | None) -> None:
+    """Send a frame whose body goes into the answer buffer when there is one and it fits."""
+    if answers is None or not 0 < len(body) <= len(answers):
+        send_frame(channel, message, body)
+        return
+    answers[: len(body)] = body
+    channel.sendall(frame_head(message, len(body) | IN_BUFFER))
+
+
+def _answer_buffer(size: int) -> tuple[mmap.mmap, int] | None:
+    """An anonymous memory file of ``size`` bytes, mapped, and its descriptor; None without
+    ``memfd_create``."""
+    create = getattr(os, "memfd_create", None)
+    if not size or create is None:
+        return None
+    descriptor = create("citybrand-kg-answers")
+    try:
+        os.ftruncate(descriptor, size)
+        return mmap.mmap(descriptor, size), descriptor
+    except OSError:
+        os.close(descriptor)
+        raise
+
+
+def _map_buffer(descriptor: int, size: int) -> mmap.mmap:
+    """The worker's mapping of the answer buffer (the mapping keeps the memory file alive)."""
+    try:
+        return mmap.mmap(descriptor, size)
+    finally:
+        os.close(descriptor)
 
 
 def receive_frame(channel: socket.socket) -> tuple[Any, bytes]:
@@ -157,7 +203,8 @@ class _Frames(asyncio.Protocol):
     while a transport reads whatever has arrived in one callback.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, answers: mmap.mmap | None = None) -> None:
+        self.answers = answers  # the worker's answer buffer, if it has one
         self.transport: asyncio.Transport | None = None
         self._buffer = bytearray()
         self._frames: deque[tuple[bytes, bytes]] = deque()
@@ -172,12 +219,17 @@ class _Frames(asyncio.Protocol):
         buffer += data
         while len(buffer) >= HEADER.size:
             meta_size, body_size = HEADER.unpack_from(buffer)
-            end = HEADER.size + meta_size + body_size
+            answers = self.answers
+            if not body_size & IN_BUFFER or answers is None or answers.closed:
+                answers = None
+            end = HEADER.size + meta_size + (0 if answers is not None else body_size)
             if len(buffer) < end:
                 break
             with memoryview(buffer) as view:  # one copy of each part, not a slice and then a copy
-                self._frames.append((bytes(view[HEADER.size : HEADER.size + meta_size]),
-                                     bytes(view[HEADER.size + meta_size : end])))
+                meta = bytes(view[HEADER.size : HEADER.size + meta_size])
+                # Copied out at once: the worker writes its next answer only after its next job.
+                body = answers[: body_size & ~IN_BUFFER] if answers is not None else bytes(view[HEADER.size + meta_size : end])
+                self._frames.append((meta, body))
             del buffer[:end]
         if self._frames:
             self._wake()
@@ -211,27 +263,38 @@ class _Frames(asyncio.Protocol):
 class Worker:
     """One worker process and the parent's end of its socket, read by the event loop."""
 
-    def __init__(self, process: BaseProcess, channel: socket.socket, generation: int = 0) -> None:
+    def __init__(self, process: BaseProcess, channel: socket.socket, generation: int = 0,
+                 answers: mmap.mmap | None = None) -> None:
         self.process = process
         self.channel = channel
+        self.answers = answers
         self.generation = generation  # the pool's write count its snapshot reflects
         self._frames: _Frames | None = None
 
     @classmethod
-    def spawn(cls, context: Any, path: Path, writable: bool, generation: int = 0) -> Worker:
+    def spawn(cls, context: Any, path: Path, writable: bool, generation: int = 0,
+              buffer_size: int = ANSWER_BUFFER) -> Worker:
         parent, child = context.Pipe()
-        arguments = (child, str(path), writable, generation)
+        buffer = _answer_buffer(buffer_size)
+        arguments = (child, str(path), writable, generation, buffer_size if buffer else 0)
         process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
+        answers = None
+        if buffer is not None:
+            answers, descriptor = buffer
+            try:
+                reduction.send_handle(parent, descriptor, process.pid)
+            finally:
+                os.close(descriptor)
         channel = _socket_of(parent)
         channel.setblocking(False)
-        return cls(process, channel, generation)
+        return cls(process, channel, generation, answers)
 
     async def _connected(self) -> _Frames:
         if self._frames is None:
             loop = asyncio.get_running_loop()
-            _, self._frames = await loop.connect_accepted_socket(_Frames, sock=self.channel)
+            _, self._frames = await loop.connect_accepted_socket(lambda: _Frames(self.answers), sock=self.channel)
         return self._frames
 
     async def wait_ready(self) -> None:
@@ -288,6 +351,8 @@ class Worker:
             self._frames.transport.close()
         else:
             self.channel.close()
+        if self.answers is not None:
+            self.answers.close()
 
 
 class WorkerPool:
