@@ -62,6 +62,8 @@ def tsv_to_json(tsv: bytes) -> bytes:
         return head + b",".join([b"{}"] * body.count(SEP)) + b"]}}"
     width = len(names)
     iris = _iris_without_brackets(body, width)
+    if iris is not None and width <= 2:
+        return head + _iri_rows(names, iris) + b"]}}"
     if width == 1 and iris is None:
         return head + b"{" + _rows([_column(names[0], body[:-1], body.count(SEP))]) + b"]}}"
     cells = iris.split() if iris is not None else body[:-1].replace(SEP, b"\t").split(b"\t")  # no space in IRIs
@@ -87,14 +89,22 @@ def _rows(columns: list[Column]) -> bytes:
     return bindings
 
 
+def _iri_rows(names: list[bytes], iris: bytes) -> bytes:
+    """The bindings of rows of one or two IRIs (``iris`` without their brackets), made by
+    replacing the tab and the newlines: no object per cell, a fifth of the time of the split."""
+    first = b"{" + _IRI_OPENING % names[0]
+    rows = iris[:-1] if len(names) == 1 else iris[:-1].replace(b"\t", b'"},' + _IRI_OPENING % names[1])
+    return first + rows.replace(SEP, b'"}},' + first) + b'"}}'
+
+
 def _iris_without_brackets(body: bytes, width: int) -> bytes | None:
     """``body`` without the brackets of its cells (``width`` a row), if every cell is an IRI.
 
     IRIs hold no ``<``, ``>``, ``"``, backslash, whitespace or control character (pyoxigraph
-    refuses them). Without quotes there are no literals but bare ones, and without ``<<`` no
-    triple terms; the cells left (IRIs, blank nodes, bare literals, unbound) have two brackets
+    refuses them). Without quotes there are no literals but bare ones, and without spaces no
+    triple terms (``<<( s p o )>>``); the cells left (IRIs, blank nodes, bare literals, unbound) have two brackets
     if they are IRIs and none otherwise."""
-    if b'"' in body or b"\\" in body or b"<<" in body:
+    if b'"' in body or b"\\" in body or b" " in body:  # one-byte searches are the fast ones
         return None
     stripped = body.translate(None, BRACKETS)
     return stripped if len(body) - len(stripped) == 2 * width * body.count(SEP) else None
@@ -174,7 +184,7 @@ def _unbound(name: bytes, joined: bytes, count: int) -> Column | None:
 
 def _iris(name: bytes, joined: bytes, count: int) -> Column | None:
     """``<iri>`` cells: two brackets each, no other cell has any (see _iris_without_brackets)."""
-    if b'"' in joined or b"\\" in joined or b"<<" in joined:
+    if b'"' in joined or b"\\" in joined or b" " in joined:
         return None
     stripped = joined.translate(None, BRACKETS)
     if len(joined) - len(stripped) != 2 * count:
@@ -206,7 +216,7 @@ def _tagged(name: bytes, joined: bytes, count: int) -> Column | None:
     term, every ``"`` opens or closes a literal, so the count of ``"@`` settles it."""
     if not joined.startswith(b'"') or joined.count(b'"@') != count or not _json_string_safe(joined):
         return None
-    if b"\\" in joined or b"<<" in joined or b"--" in joined:  # an escaped quote, a triple term, a direction
+    if b"\\" in joined or b"<" in joined or b"--" in joined:  # an escaped quote, a triple term, a direction
         tags = _TAG_ENDS.findall(joined)
         if len(tags) != count or not _LANGUAGE_TAGS.fullmatch(SEP.join(tags)):
             return None
