@@ -86,6 +86,25 @@ def test_empty_shapes(names: list[str], rows: list[list[Any]]) -> None:
     assert assembled == native
 
 
+@pytest.mark.parametrize("width", [1, 2, 3])
+def test_rows_of_iris_alone(width: int) -> None:
+    names = [f"v{index}" for index in range(width)]
+    rows = [[iri(f"http://example.org/{column}/{row}") for column in range(width)] for row in range(300)]
+    native, assembled = both_ways(results(names, rows))
+    assert assembled == native
+
+
+def test_brackets_that_add_up_are_not_taken_for_iris() -> None:
+    """A triple term of IRIs has ten brackets: with four numbers beside it, as many as five IRIs."""
+    triple = {"type": "triple", "value": {"subject": iri("http://example.org/s"), "predicate": iri("http://example.org/p"),
+                                          "object": iri("http://example.org/o")}}
+    number = literal("1", datatype=XSD + "integer")
+    for names, rows in ((["x"], [[triple], [number], [number], [number], [number]]),
+                        (["x", "y"], [[triple, number], [number, number], [number, iri("http://example.org/i")]])):
+        native, assembled = both_ways(results(names, rows))
+        assert assembled == native
+
+
 def test_escapes_json_does_not_share_are_read_not_copied() -> None:
     """pyoxigraph's TSV writer escapes only what JSON also escapes, but TSV allows Turtle's other
     escapes (\\' and \\U....); written by another writer, they must not reach the JSON as they are."""
