@@ -242,10 +242,10 @@ def _typed(name: bytes, joined: bytes, count: int) -> Column | None:
 
 def _bare(kind: bytes) -> Converter:
     form = _BARE_COLUMN[kind]
-    opening = b'"%s":{"type":"literal","datatype":"' + XSD + kind + b'","value":"'
+    closing = b'","datatype":"' + XSD + kind + b'"}'
 
     def convert(name: bytes, joined: bytes, count: int) -> Column | None:
-        return (opening % name, joined.split(SEP), b'"}') if form.fullmatch(joined) else None
+        return (_LITERAL_OPENING % name + b'"', joined.split(SEP), closing) if form.fullmatch(joined) else None
 
     return convert
 
