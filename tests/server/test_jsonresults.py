@@ -27,7 +27,9 @@ def both_ways_as_written(document: dict[str, Any]) -> tuple[bytes, bytes]:
     text = json.dumps(document).encode()
     native = ox.parse_query_results(text, JSON).serialize(format=JSON) or b""
     tsv = ox.parse_query_results(text, JSON).serialize(format=TSV) or b""
-    return native, tsv_to_json(tsv)
+    assembled = tsv_to_json(tsv)
+    assert tsv_to_json(tsv, rows=max(tsv.count(b"\n") - 1, 0)) == assembled  # rows counted by the caller
+    return native, assembled
 
 
 def results(names: list[str], rows: list[list[dict[str, Any] | None]]) -> dict[str, Any]:

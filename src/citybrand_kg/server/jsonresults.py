@@ -56,23 +56,24 @@ Column = tuple[bytes, list[bytes], bytes]
 Converter = Callable[[bytes, bytes, int], "Column | None"]
 
 
-def tsv_to_json(tsv: bytes) -> bytes:
+def tsv_to_json(tsv: bytes, rows: int | None = None) -> bytes:
     """The SPARQL 1.1 JSON results document of ``tsv``, a SPARQL 1.1 TSV results document as
-    pyoxigraph writes it (well-formed terms, every row complete and ending in a newline)."""
+    pyoxigraph writes it (well-formed terms, every row complete and ending in a newline).
+    ``rows``: its number of rows, when the caller has counted them already."""
     header, _, body = tsv.partition(SEP)
     names = [name[1:] for name in header.split(b"\t")] if header else []
     head = b'{"head":{"vars":[' + b",".join(b'"' + name + b'"' for name in names) + b']},"results":{"bindings":['
     if not names or not body:
         return head + b",".join([b"{}"] * body.count(SEP)) + b"]}}"
     width = len(names)
-    iris = _iris_without_brackets(body, width)
+    iris = _iris_without_brackets(body, width * (body.count(SEP) if rows is None else rows))
     if iris is not None and width <= 2:
         bindings = _iri_rows(names, iris)
     elif iris is not None:
         cells = iris.split()  # no whitespace in an IRI, no empty cell
         bindings = _rows([(_IRI_OPENING % name, cells[index::width], b'"}') for index, name in enumerate(names)])
     elif width == 1:
-        bindings = _rows([_column(names[0], body[:-1], body.count(SEP))])
+        bindings = _rows([_column(names[0], body[:-1], body.count(SEP) if rows is None else rows)])
     else:
         cells = body[:-1].replace(SEP, b"\t").split(b"\t")
         rows = len(cells) // width
@@ -102,8 +103,8 @@ def _iri_rows(names: list[bytes], iris: bytes) -> bytes:
     return first + rows.replace(SEP, b'"}},' + first) + b'"}}'
 
 
-def _iris_without_brackets(body: bytes, width: int) -> bytes | None:
-    """``body`` without the brackets of its cells (``width`` a row), if every cell is an IRI.
+def _iris_without_brackets(body: bytes, cells: int) -> bytes | None:
+    """``body`` without the brackets of its ``cells`` cells, if every cell is an IRI.
 
     IRIs hold no ``<``, ``>``, ``"``, backslash, whitespace or control character (pyoxigraph
     refuses them). Without quotes there are no literals but bare ones, and without spaces no
@@ -112,7 +113,7 @@ def _iris_without_brackets(body: bytes, width: int) -> bytes | None:
     if b'"' in body or b"\\" in body or b" " in body:  # one-byte searches are the fast ones
         return None
     stripped = body.translate(None, BRACKETS)
-    return stripped if len(body) - len(stripped) == 2 * width * body.count(SEP) else None
+    return stripped if len(body) - len(stripped) == 2 * cells else None
 
 
 def _column(name: bytes, joined: bytes, count: int) -> Column:

@@ -76,9 +76,10 @@ def serialize_solutions(
             return body, False
     else:
         tsv = (solutions.serialize(format=TSV) or b"") if bounded else _tsv_head(solutions, max_rows + 1)
-        if _rows(tsv) <= max_rows:
-            return _convert(tsv, fmt), False
-    return _convert(_first_rows(tsv, max_rows), fmt), True
+        rows = _rows(tsv)
+        if rows <= max_rows:
+            return _convert(tsv, fmt, rows), False
+    return _convert(_first_rows(tsv, max_rows), fmt, max_rows), True
 
 
 def _tsv_head(solutions: ox.QuerySolutions, rows: int) -> bytes:
@@ -102,11 +103,11 @@ def _first_rows(tsv: bytes, rows: int) -> bytes:
     return tsv[: end + 1]
 
 
-def _convert(tsv: bytes, fmt: ox.QueryResultsFormat) -> bytes:
+def _convert(tsv: bytes, fmt: ox.QueryResultsFormat, rows: int | None = None) -> bytes:
     if fmt == TSV:
         return tsv
     if fmt == JSON:
-        return tsv_to_json(tsv)
+        return tsv_to_json(tsv, rows)
     return ox.parse_query_results(tsv, TSV).serialize(format=fmt) or b""
 
 
