@@ -48,8 +48,8 @@ import gc
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ import pyoxigraph as ox
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
 from citybrand_kg.joinorder import PredicateStats, reorder
+from citybrand_kg.remembered import remembered
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,8 @@ class GraphStore:
         merge.bulk_load(memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
                         format=ox.RdfFormat.N_TRIPLES)
         view = GraphStore(memory, None, read_only=True)
-        view._merged = _MergedParts(own_default, merge, stored, PredicateStats.of(merge))
+        reordered = remembered(QUERIES_KEPT, LONGEST_KEPT)(functools.partial(reorder, stats=PredicateStats.of(merge)))
+        view._merged = _MergedParts(own_default, merge, stored, reordered)
         return view
 
     def writable(self) -> ox.Store:
@@ -320,21 +322,11 @@ class _MergedParts:
     own_default: ox.Store  # the stored default graph, for the Graph Store reads
     merge: ox.Store  # the merge again, alone: the union queries without GRAPH run here
     stored_quads: int  # the stored dataset's size, the merge not counted
-    stats: PredicateStats  # of the merge, for the join order
-    plans: dict[str, str] = field(default_factory=dict)  # query text → in join order
-
-    PLANS_KEPT = 1024  # queries; the cache is emptied when full
-    PLANNED_SIZE = 20_000  # characters; longer queries are reordered afresh every time
+    reordered: Callable[[str], str]  # query text → in join order, by the merge's counts (remembered)
 
     def planned(self, sparql: str) -> str:
         """``sparql`` with its triple patterns in join order; ``sparql`` itself when unchanged."""
-        if len(sparql) > self.PLANNED_SIZE:
-            return reorder(sparql, self.stats)
-        planned = self.plans.get(sparql)
-        if planned is None:
-            if len(self.plans) >= self.PLANS_KEPT:
-                self.plans.clear()
-            planned = self.plans[sparql] = reorder(sparql, self.stats)
+        planned = self.reordered(sparql)
         return sparql if planned == sparql else planned
 
 
@@ -406,21 +398,13 @@ _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _FROM_DEFAULT = re.compile(r"\bFROM\b(?!\s+NAMED\b)", re.IGNORECASE)
 
 
-SCANS_KEPT = 1024  # query texts whose scan is remembered (the parent and every worker scan each query)
-SCANNED_SIZE = 20_000  # characters; longer queries are scanned afresh every time
+QUERIES_KEPT = 1024  # query texts whose scan and join order are remembered (see remembered.py)
+LONGEST_KEPT = 20_000  # characters
 
 
+@remembered(QUERIES_KEPT, LONGEST_KEPT)  # the parent and every worker scan each query
 def scan_query(sparql: str) -> QueryFeatures:
     """Find FROM, SERVICE and GRAPH keywords outside strings, IRIs and comments."""
-    return _scan(sparql) if len(sparql) > SCANNED_SIZE else _remembered_scan(sparql)
-
-
-@functools.lru_cache(maxsize=SCANS_KEPT)
-def _remembered_scan(sparql: str) -> QueryFeatures:
-    return _scan(sparql)
-
-
-def _scan(sparql: str) -> QueryFeatures:
     code = _IGNORED.sub(" ", sparql)
     return QueryFeatures(
         has_dataset=bool(_DATASET.search(code)),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyoxigraph as ox
+
+from citybrand_kg.remembered import remembered
 
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -96,15 +97,9 @@ REMEMBERED_ACCEPT = 1_000
 """``Accept`` headers up to this length have their choices remembered (clients send a few)."""
 
 
+@remembered(256, REMEMBERED_ACCEPT)
 def preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
     """``choose(parse_accept(accept), offered)``, remembered for short headers."""
-    if accept is not None and len(accept) > REMEMBERED_ACCEPT:
-        return choose(parse_accept(accept), list(offered))
-    return _preferred(accept, offered)
-
-
-@lru_cache(maxsize=256)
-def _preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
     return choose(parse_accept(accept), list(offered))
 
 
