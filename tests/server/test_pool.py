@@ -72,7 +72,10 @@ def test_a_closed_channel_ends_a_pending_receive() -> None:
     asyncio.run(main())
 
 
-@pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
+LOOPS = pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
+
+
+@LOOPS
 @pytest.mark.parametrize("buffer_size", [ANSWER_BUFFER, 1_000_000, 0], ids=["answer buffer", "too small", "none"])
 def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str, buffer_size: int) -> None:
     """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops,
@@ -129,3 +132,82 @@ def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
     generations, body = asyncio.run(main())
     assert generations == [1, 1]
     assert body.splitlines()[1].startswith(b"1")
+
+
+RUNAWAY = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+QUICK = QueryJob(sparql="ASK { ?s ?p ?o }", accept="text/tab-separated-values")
+
+
+def _store_of_triples(path: Path, count: int) -> Path:
+    store = GraphStore.open(path)
+    store.oxigraph.extend(
+        ox.Quad(ox.NamedNode(f"urn:test:s{index}"), ox.NamedNode("urn:test:p"), ox.Literal(str(index)), ox.NamedNode("urn:test:g"))
+        for index in range(count)
+    )
+    store.close()
+    return path
+
+
+@LOOPS
+def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: Path, loop_name: str) -> None:
+    """With its only reader running a runaway query, a second query is refused as busy once the
+    timeout has passed (its replacement is not up yet), and the pool answers again afterwards."""
+    from citybrand_kg.server.pool import QueryTimeout, ServerBusy, WorkerPool
+
+    path = _store_of_triples(tmp_path / "store", 300)
+
+    async def main() -> tuple[BaseException | None, BaseException | None, float, bytes]:
+        pool = WorkerPool(path, size=1, timeout=1.0, writable=False)
+        await pool.start()
+        try:
+            loop = asyncio.get_running_loop()
+            runaway = asyncio.ensure_future(pool.run(RUNAWAY))
+            await asyncio.sleep(0.05)
+            started = loop.time()
+            waiting = await asyncio.gather(pool.run(QUICK), return_exceptions=True)
+            waited = loop.time() - started
+            first = await asyncio.gather(runaway, return_exceptions=True)
+            for _ in range(600):  # the replacement reader comes up
+                if not pool._idle.empty():
+                    break
+                await asyncio.sleep(0.05)
+            return first[0], waiting[0], waited, (await pool.run(QUICK)).body
+        finally:
+            await pool.close()
+
+    first, second, waited, body = run_on(loop_name, main)
+    assert isinstance(first, QueryTimeout)
+    assert isinstance(second, ServerBusy), second
+    assert 0.9 < waited < 3.0
+    assert body.splitlines()[-1] == b"true"
+
+
+@LOOPS
+def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_name: str) -> None:
+    """A request given up while its query runs (a client that disconnected) kills that worker,
+    whose place a fresh one takes; the query does not run on unseen."""
+    from citybrand_kg.server.pool import WorkerPool
+
+    path = _store_of_triples(tmp_path / "store", 300)
+
+    async def main() -> tuple[bool, bool, int, bytes]:
+        pool = WorkerPool(path, size=1, timeout=60.0, writable=False)
+        await pool.start()
+        try:
+            (worker,) = pool._workers
+            request = asyncio.ensure_future(pool.run(RUNAWAY))
+            await asyncio.sleep(0.3)
+            request.cancel()
+            cancelled = isinstance((await asyncio.gather(request, return_exceptions=True))[0], asyncio.CancelledError)
+            for _ in range(600):
+                if not pool._idle.empty():
+                    break
+                await asyncio.sleep(0.05)
+            return cancelled, worker.process.is_alive(), len(pool._workers), (await pool.run(QUICK)).body
+        finally:
+            await pool.close()
+
+    cancelled, alive, workers, body = run_on(loop_name, main)
+    assert cancelled and not alive
+    assert workers == 1
+    assert body.splitlines()[-1] == b"true"

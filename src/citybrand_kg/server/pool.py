@@ -393,13 +393,21 @@ class WorkerPool:
 
     async def run(self, job: Job) -> Outcome:
         """Run a read job on a free reader, within the timeout."""
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s.") from None
+        worker = await self._free_reader()
         outcome = await self._call(worker, job, replace=self._replace_reader)
         self._release(worker)
         return outcome
+
+    async def _free_reader(self) -> Worker:
+        """An idle reader, taken at once when there is one; otherwise the first one freed within
+        the timeout. (``wait_for`` runs what it waits for as a task of its own, which costs a turn
+        of the event loop each way: 0.12-0.2 ms per query when the host is busy.)"""
+        if not self._idle.empty():
+            return self._idle.get_nowait()
+        try:
+            return await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s.") from None
 
     def _release(self, worker: Worker) -> None:
         """A free reader goes back to the idle ones, after taking the newest snapshot if a write
@@ -437,7 +445,8 @@ class WorkerPool:
 
     async def _call(self, worker: Worker, job: Job, *, replace: Any) -> Outcome:
         try:
-            return await asyncio.wait_for(worker.call(self.generation, job), self.timeout)
+            async with asyncio.timeout(self.timeout):  # not wait_for: no task of its own (see _free_reader)
+                return await worker.call(self.generation, job)
         except TimeoutError:
             await replace(worker)
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped.") from None
