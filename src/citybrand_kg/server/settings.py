@@ -27,8 +27,8 @@ class ServerSettings:
     """Query worker processes; a slow query occupies one of them until the timeout."""
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0:
-            raise UsageError(f"the query timeout must be positive, not {self.timeout}.")
+        if not self.timeout > 0:  # not "<= 0", which nan passes; inf means no limit
+            raise UsageError(f"the query timeout must be a positive number of seconds, not {self.timeout}.")
         if self.max_rows < 1 or self.workers < 1:
             raise UsageError("--max-rows and --workers must be at least 1.")
         if self.allow_update and not self.token:
