@@ -16,12 +16,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citybrand_kg.server.jobs import QueryJob
-from citybrand_kg.server.pool import ANSWER_BUFFER, IN_BUFFER, Worker, _Frames, frame_head
+from citybrand_kg.server.pool import ANSWER_BUFFER, IN_BUFFER, Worker, WorkerPool, _Frames, frame_head
 from citybrand_kg.store import GraphStore
 
 
 def run_on(loop_name: str, main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return uvloop.run(main()) if loop_name == "uvloop" else asyncio.run(main())
+
+
+def _store_of_triples(path: Path, count: int, text: Callable[[int], str] = str) -> Path:
+    """A store of ``count`` triples in one named graph, the object of triple i ``text(i)``."""
+    store = GraphStore.open(path)
+    node = ox.NamedNode
+    store.oxigraph.extend(
+        ox.Quad(node(f"urn:test:s{index}"), node("urn:test:p"), ox.Literal(text(index)), node("urn:test:g"))
+        for index in range(count)
+    )
+    store.close()
+    return path
 
 
 @settings(max_examples=60, deadline=None)
@@ -80,13 +92,7 @@ LOOPS = pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
 def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str, buffer_size: int) -> None:
     """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops,
     through the answer buffer or, when it does not fit or there is none, over the socket."""
-    store = GraphStore.open(tmp_path / "store")
-    node = ox.NamedNode
-    store.oxigraph.extend(
-        ox.Quad(node(f"urn:test:s{index}"), node("urn:test:p"), ox.Literal(f"value {index} " * 3), node("urn:test:g"))
-        for index in range(15_000)
-    )
-    store.close()
+    _store_of_triples(tmp_path / "store", 15_000, lambda index: f"value {index} " * 3)
     job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
 
     async def main() -> tuple[int, bytes]:
@@ -109,7 +115,6 @@ def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
     """After a write the idle readers take the new snapshot at once, so that the next query is not
     charged with the reload, and that query sees the write."""
     from citybrand_kg.server.jobs import UpdateJob
-    from citybrand_kg.server.pool import WorkerPool
 
     GraphStore.open(tmp_path / "store").close()
     count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
@@ -138,21 +143,19 @@ RUNAWAY = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f .
 QUICK = QueryJob(sparql="ASK { ?s ?p ?o }", accept="text/tab-separated-values")
 
 
-def _store_of_triples(path: Path, count: int) -> Path:
-    store = GraphStore.open(path)
-    store.oxigraph.extend(
-        ox.Quad(ox.NamedNode(f"urn:test:s{index}"), ox.NamedNode("urn:test:p"), ox.Literal(str(index)), ox.NamedNode("urn:test:g"))
-        for index in range(count)
-    )
-    store.close()
-    return path
+async def _until_a_reader_is_idle(pool: WorkerPool) -> None:
+    """Wait (at most 30 s) for a reader to be free again, e.g. a replacement to come up."""
+    for _ in range(600):
+        if not pool._idle.empty():
+            return
+        await asyncio.sleep(0.05)
 
 
 @LOOPS
 def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: Path, loop_name: str) -> None:
     """With its only reader running a runaway query, a second query is refused as busy once the
     timeout has passed (its replacement is not up yet), and the pool answers again afterwards."""
-    from citybrand_kg.server.pool import QueryTimeout, ServerBusy, WorkerPool
+    from citybrand_kg.server.pool import QueryTimeout, ServerBusy
 
     path = _store_of_triples(tmp_path / "store", 300)
 
@@ -167,10 +170,7 @@ def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: P
             waiting = await asyncio.gather(pool.run(QUICK), return_exceptions=True)
             waited = loop.time() - started
             first = await asyncio.gather(runaway, return_exceptions=True)
-            for _ in range(600):  # the replacement reader comes up
-                if not pool._idle.empty():
-                    break
-                await asyncio.sleep(0.05)
+            await _until_a_reader_is_idle(pool)  # the replacement comes up
             return first[0], waiting[0], waited, (await pool.run(QUICK)).body
         finally:
             await pool.close()
@@ -186,8 +186,6 @@ def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: P
 def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_name: str) -> None:
     """A request given up while its query runs (a client that disconnected) kills that worker,
     whose place a fresh one takes; the query does not run on unseen."""
-    from citybrand_kg.server.pool import WorkerPool
-
     path = _store_of_triples(tmp_path / "store", 300)
 
     async def main() -> tuple[bool, bool, int, bytes]:
@@ -199,10 +197,7 @@ def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_
             await asyncio.sleep(0.3)
             request.cancel()
             cancelled = isinstance((await asyncio.gather(request, return_exceptions=True))[0], asyncio.CancelledError)
-            for _ in range(600):
-                if not pool._idle.empty():
-                    break
-                await asyncio.sleep(0.05)
+            await _until_a_reader_is_idle(pool)
             return cancelled, worker.process.is_alive(), len(pool._workers), (await pool.run(QUICK)).body
         finally:
             await pool.close()
