@@ -45,6 +45,7 @@ from citybrand_kg.store import GraphStore, scan_query
 logger = logging.getLogger(__name__)
 
 STATIC = Path(str(resources.files("citybrand_kg.server") / "static"))
+DESCRIPTION_TYPES = (*GRAPH_TYPES, "text/html")  # the service description, or the page
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
@@ -201,8 +202,7 @@ async def _update(request: Request, runtime: Runtime, operation: SparqlRequest) 
 
 
 async def _service_description(request: Request, runtime: Runtime) -> Response:
-    offered = [*GRAPH_FORMATS, "text/html"]
-    chosen = preferred(request.headers.get("accept"), tuple(offered))
+    chosen = preferred(request.headers.get("accept"), DESCRIPTION_TYPES)
     if chosen == "text/html":
         return RedirectResponse("/", status_code=303)
     if chosen is None or GRAPH_FORMATS[chosen].supports_datasets:

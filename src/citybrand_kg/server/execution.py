@@ -37,8 +37,8 @@ from citybrand_kg.store import GraphStore, QueryResult
 
 logger = logging.getLogger(__name__)
 
-TRIPLE_FORMATS = [media for media, fmt in GRAPH_FORMATS.items() if not fmt.supports_datasets]
-DATASET_FORMATS = ["application/trig", "application/n-quads"]
+TRIPLE_FORMATS = tuple(media for media, fmt in GRAPH_FORMATS.items() if not fmt.supports_datasets)
+DATASET_FORMATS = ("application/trig", "application/n-quads")
 
 
 def execute(store: GraphStore, job: Job) -> Outcome:
@@ -111,14 +111,14 @@ def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
 def _boolean_outcome(value: bool, accept: str) -> Outcome:
     media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
-        return _not_acceptable("ASK", list(RESULTS_FORMATS))
+        return _not_acceptable("ASK", RESULTS_TYPES)
     return Outcome(200, serialize_boolean(value, RESULTS_FORMATS[media_type]), _with_charset(media_type))
 
 
 def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int, bounded: bool) -> Outcome:
     media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
-        return _not_acceptable("SELECT", list(RESULTS_FORMATS))
+        return _not_acceptable("SELECT", RESULTS_TYPES)
     body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows, bounded=bounded)
     return Outcome(200, body, _with_charset(media_type), _truncation_headers(max_rows) if truncated else {})
 
@@ -126,7 +126,7 @@ def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int,
 def _triples_outcome(triples: ox.QueryTriples, accept: str, max_rows: int) -> Outcome:
     media_type = preferred(accept, GRAPH_TYPES)
     if media_type is None:
-        return _not_acceptable("CONSTRUCT/DESCRIBE", list(GRAPH_FORMATS))
+        return _not_acceptable("CONSTRUCT/DESCRIBE", GRAPH_TYPES)
     collected = list(itertools.islice(triples, max_rows + 1))
     headers = _truncation_headers(max_rows) if len(collected) > max_rows else {}
     body = serialize_rdf(collected[:max_rows], GRAPH_FORMATS[media_type])
@@ -144,7 +144,7 @@ def _truncation_headers(max_rows: int) -> dict[str, str]:
     return {"X-SPARQL-Truncated": "true", "X-SPARQL-Max-Rows": str(max_rows)}
 
 
-def _not_acceptable(form: str, offered: list[str]) -> Outcome:
+def _not_acceptable(form: str, offered: tuple[str, ...]) -> Outcome:
     return Outcome.error(406, f"{form} results are available as {', '.join(offered)}; none is acceptable.")
 
 
@@ -156,7 +156,7 @@ def _with_charset(media_type: str) -> str:
 def read_graph(store: GraphStore, job: GraphReadJob) -> Outcome:
     """Graph Store GET: one graph as triples, or the whole dataset as quads."""
     offered = DATASET_FORMATS if job.target.scope is GraphScope.DATASET else TRIPLE_FORMATS
-    media_type = preferred(job.accept, tuple(offered))
+    media_type = preferred(job.accept, offered)
     if media_type is None:
         return _not_acceptable("graphs", offered)
     if job.target.scope is GraphScope.DATASET:

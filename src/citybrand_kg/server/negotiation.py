@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -100,10 +101,10 @@ REMEMBERED_ACCEPT = 1_000
 @remembered(256, REMEMBERED_ACCEPT)
 def preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
     """``choose(parse_accept(accept), offered)``, remembered for short headers."""
-    return choose(parse_accept(accept), list(offered))
+    return choose(parse_accept(accept), offered)
 
 
-def choose(ranges: list[MediaRange], offered: list[str]) -> str | None:
+def choose(ranges: list[MediaRange], offered: Sequence[str]) -> str | None:
     """The offered media type the client likes best (ties: the server's order); None: 406."""
     best: tuple[float, int] | None = None
     chosen = None
