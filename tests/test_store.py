@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
-from citybrand_kg.store import GraphStore, scan_query
+from citybrand_kg.store import GraphStore, grouped_by_predicate, scan_query
 
 GRAPH = Path(__file__).parent / "server" / "fixtures" / "citybrand.trig"
 DOCUMENTS = {
@@ -103,6 +103,34 @@ def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Pat
         view.update("CLEAR ALL")
     with pytest.raises(StoreError, match="read-only"):
         view.load(GRAPH)
+
+
+def test_the_merge_is_loaded_one_predicate_after_another() -> None:
+    """An in-memory store iterates its quads in reverse order of insertion, which is also the
+    order their nodes were allocated in: each predicate's triples must come as one run."""
+    store = GraphStore.open()
+    store.load(GRAPH)
+    view = store.merged_view()
+    assert view._merged is not None
+    predicates = [quad.predicate for quad in view._merged.merge]
+    runs = [predicate for index, predicate in enumerate(predicates) if index == 0 or predicates[index - 1] != predicate]
+    assert len(runs) == len(set(predicates)) > 10
+    assert len(predicates) == count(store)
+
+
+def test_grouping_by_predicate_moves_lines_and_changes_none() -> None:
+    lines = [
+        b'<urn:s1> <urn:b> "a literal with  spaces and a \\n" .',
+        b"_:x <urn:a> <urn:o> .",
+        b'<urn:s2> <urn:b> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        b"<urn:s3> <urn:a> _:y .",
+        b'<urn:s1> <urn:c> "lang"@zh .',
+    ]
+    grouped = grouped_by_predicate(b"\n".join(lines) + b"\n")
+    assert grouped == b"\n".join([lines[1], lines[3], lines[0], lines[2], lines[4]]) + b"\n"  # stable
+    assert grouped_by_predicate(b"\n".join(lines)) == grouped  # no newline at the end
+    parsed = {quad.triple for quad in ox.parse(grouped, format=ox.RdfFormat.N_TRIPLES)}
+    assert len(parsed) == len(lines)
 
 
 def test_a_plain_store_sees_its_own_writes_after_a_union_query() -> None:
