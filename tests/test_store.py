@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
-from citybrand_kg.store import GraphStore, grouped_by_predicate, scan_query
+from citybrand_kg.store import GraphStore, in_predicate_order, scan_query
 
 GRAPH = Path(__file__).parent / "server" / "fixtures" / "citybrand.trig"
 DOCUMENTS = {
@@ -105,9 +105,10 @@ def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Pat
         view.load(GRAPH)
 
 
-def test_the_merge_is_loaded_one_predicate_after_another() -> None:
+def test_the_merge_is_loaded_in_predicate_and_object_order() -> None:
     """An in-memory store iterates its quads in reverse order of insertion, which is also the
-    order their nodes were allocated in: each predicate's triples must come as one run."""
+    order their nodes were allocated in: each predicate's triples, and within them each object's,
+    must come as one run."""
     store = GraphStore.open()
     store.load(GRAPH)
     view = store.merged_view()
@@ -115,21 +116,26 @@ def test_the_merge_is_loaded_one_predicate_after_another() -> None:
     predicates = [quad.predicate for quad in view._merged.merge]
     runs = [predicate for index, predicate in enumerate(predicates) if index == 0 or predicates[index - 1] != predicate]
     assert len(runs) == len(set(predicates)) > 10
+    pairs = [(quad.predicate, quad.object) for quad in view._merged.merge]
+    assert sum(1 for index, pair in enumerate(pairs) if index == 0 or pairs[index - 1] != pair) == len(set(pairs))
     assert len(predicates) == count(store)
 
 
-def test_grouping_by_predicate_moves_lines_and_changes_none() -> None:
+def test_predicate_order_moves_lines_and_changes_none() -> None:
     lines = [
         b'<urn:s1> <urn:b> "a literal with  spaces and a \\n" .',
         b"_:x <urn:a> <urn:o> .",
         b'<urn:s2> <urn:b> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
         b"<urn:s3> <urn:a> _:y .",
         b'<urn:s1> <urn:c> "lang"@zh .',
+        b"<urn:s9> <urn:a> <urn:o> .",
+        b"<urn:s0> <urn:a> <urn:o> .",
     ]
-    grouped = grouped_by_predicate(b"\n".join(lines) + b"\n")
-    assert grouped == b"\n".join([lines[1], lines[3], lines[0], lines[2], lines[4]]) + b"\n"  # stable
-    assert grouped_by_predicate(b"\n".join(lines)) == grouped  # no newline at the end
-    parsed = {quad.triple for quad in ox.parse(grouped, format=ox.RdfFormat.N_TRIPLES)}
+    ordered = in_predicate_order(b"\n".join(lines) + b"\n")
+    expected = [lines[index] for index in (1, 5, 6, 3, 2, 0, 4)]  # by predicate, object; else as given
+    assert ordered == b"\n".join(expected) + b"\n"
+    assert in_predicate_order(b"\n".join(lines)) == ordered  # no newline at the end
+    parsed = {quad.triple for quad in ox.parse(ordered, format=ox.RdfFormat.N_TRIPLES)}
     assert len(parsed) == len(lines)
 
 
