@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.server.examples import ENTITY_FACTS_QUERY, ENTITY_SOURCES_QUERY, EXAMPLES, NETWORK_QUERY
 
 if TYPE_CHECKING:
     from conftest import LiveServer
+
+FIXTURE = Path(__file__).parent / "fixtures" / "citybrand.trig"
 
 EVENT = "https://w3id.org/citybrand-kg/resource/event/hangzhou-culture-week"
 
@@ -31,6 +35,19 @@ def test_page_templates_find_rows(live: LiveServer, client: httpx.Client) -> Non
     assert rows(live, client, ENTITY_FACTS_QUERY.replace("{iri}", EVENT))
     sources = rows(live, client, ENTITY_SOURCES_QUERY.replace("{iri}", EVENT))
     assert any("杭州文化周" in row["text"]["value"] for row in sources)
+
+
+def test_the_network_rows_do_not_depend_on_the_order_the_store_holds_them_in() -> None:
+    """The page lays the network out in the order of these rows: the same graph loaded in
+    another order must give the same rows in the same order."""
+    triples = sorted({quad.triple for quad in ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG)}, key=str)
+    found = []
+    for ordered in (triples, triples[::-1]):
+        store = ox.Store()
+        store.extend(ox.Quad(*triple) for triple in ordered)
+        found.append([tuple(str(term) for term in row) for row in store.query(NETWORK_QUERY)])
+    assert len(found[0]) >= 10
+    assert found[0] == found[1]
 
 
 @pytest.mark.parametrize("path", ["", "static/app.js", "static/network.js", "static/network.css", "static/style.css",

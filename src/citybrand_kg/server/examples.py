@@ -136,9 +136,13 @@ SELECT ?source ?sourceLabel ?sourceType ?predicate ?target ?targetLabel ?targetT
   OPTIONAL { ?source rdfs:label ?sourceLabel FILTER(lang(?sourceLabel) = "zh") }
   OPTIONAL { ?target rdfs:label ?targetLabel FILTER(lang(?targetLabel) = "zh") }
 }
+ORDER BY ?source ?predicate ?target ?sourceType ?targetType ?sourceLabel ?targetLabel
 LIMIT 3000
 """.replace("{predicates}", " ".join(f"cbo:{name}" for name in RELATION_PREDICATES))
-"""The actor–event network: entities linked by the contract's relations."""
+"""The actor–event network: entities linked by the contract's relations. Sorted, so that the
+same graph gives the same rows in the same order, and so the same picture (the page places the
+nodes in the order they first appear), whatever order the store finds them in; and so that a
+graph with more links than the limit shows the same part of itself each time."""
 
 ENTITY_FACTS_QUERY = prefix_block() + """
 SELECT ?direction ?predicate ?value ?valueLabel WHERE {
