@@ -105,20 +105,26 @@ def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Pat
         view.load(GRAPH)
 
 
-def test_the_merge_is_loaded_in_predicate_and_object_order() -> None:
+def runs(items: list[object]) -> int:
+    return sum(1 for index, item in enumerate(items) if index == 0 or items[index - 1] != item)
+
+
+def test_the_merged_view_is_loaded_in_predicate_and_object_order() -> None:
     """An in-memory store iterates its quads in reverse order of insertion, which is also the
-    order their nodes were allocated in: each predicate's triples, and within them each object's,
-    must come as one run."""
+    order their nodes were allocated in: in the merge, and among the named graphs' quads beside
+    it, each predicate's quads, and within them each object's, must come as one run."""
     store = GraphStore.open()
     store.load(GRAPH)
     view = store.merged_view()
     assert view._merged is not None
-    predicates = [quad.predicate for quad in view._merged.merge]
-    runs = [predicate for index, predicate in enumerate(predicates) if index == 0 or predicates[index - 1] != predicate]
-    assert len(runs) == len(set(predicates)) > 10
-    pairs = [(quad.predicate, quad.object) for quad in view._merged.merge]
-    assert sum(1 for index, pair in enumerate(pairs) if index == 0 or pairs[index - 1] != pair) == len(set(pairs))
-    assert len(predicates) == count(store)
+    merge = list(view._merged.merge)
+    named = [quad for quad in view.oxigraph if not isinstance(quad.graph_name, ox.DefaultGraph)]
+    assert len(merge) == count(store) and len(named) == len(store)
+    for quads in (merge, named):
+        predicates = [quad.predicate for quad in quads]
+        assert runs(predicates) == len(set(predicates)) > 10
+        pairs = [(quad.predicate, quad.object) for quad in quads]
+        assert runs(pairs) == len(set(pairs))
 
 
 def test_predicate_order_moves_lines_and_changes_none() -> None:
