@@ -160,16 +160,17 @@ class GraphStore:
         if self.is_merged_view:
             return self
         memory = ox.Store()
-        quads = self.oxigraph.dump(format=ox.RdfFormat.N_QUADS) or b""
-        memory.load(in_predicate_order(quads), ox.RdfFormat.N_QUADS, lenient=True)  # validated when first loaded
+        # Each dump is sorted as it is taken, so that only the sorted copy is alive while loading.
+        quads = in_predicate_order(self.oxigraph.dump(format=ox.RdfFormat.N_QUADS) or b"")
+        memory.load(quads, ox.RdfFormat.N_QUADS, lenient=True)  # validated when first loaded
         del quads
         own_default = ox.Store()
         own_default.extend(memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         stored = len(memory)
         memory.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         merge = ox.Store()
-        merged = memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        merge.bulk_load(in_predicate_order(merged), format=ox.RdfFormat.N_TRIPLES)
+        merged = in_predicate_order(memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
+        merge.bulk_load(merged, format=ox.RdfFormat.N_TRIPLES)
         del merged
         view = GraphStore(memory, None, read_only=True)
         reordered = remembered(QUERIES_KEPT, LONGEST_KEPT)(functools.partial(reorder, stats=PredicateStats.of(merge)))
