@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -10,11 +9,10 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.server.examples import ENTITY_FACTS_QUERY, ENTITY_SOURCES_QUERY, EXAMPLES, NETWORK_QUERY
+from conftest import GRAPH
 
 if TYPE_CHECKING:
     from conftest import LiveServer
-
-FIXTURE = Path(__file__).parent / "fixtures" / "citybrand.trig"
 
 EVENT = "https://w3id.org/citybrand-kg/resource/event/hangzhou-culture-week"
 
@@ -40,7 +38,7 @@ def test_page_templates_find_rows(live: LiveServer, client: httpx.Client) -> Non
 def test_the_network_rows_do_not_depend_on_the_order_the_store_holds_them_in() -> None:
     """The page lays the network out in the order of these rows: the same graph loaded in
     another order must give the same rows in the same order."""
-    triples = sorted({quad.triple for quad in ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG)}, key=str)
+    triples = sorted({quad.triple for quad in ox.parse(path=str(GRAPH), format=ox.RdfFormat.TRIG)}, key=str)
     found = []
     for ordered in (triples, triples[::-1]):
         store = ox.Store()

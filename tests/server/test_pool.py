@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citybrand_kg.server.jobs import QueryJob
-from citybrand_kg.server.pool import ANSWER_BUFFER, IN_BUFFER, Worker, WorkerPool, _Frames, frame_head
+from citybrand_kg.server.pool import (
+    ANSWER_BUFFER,
+    IN_BUFFER,
+    QueryTimeout,
+    ServerBusy,
+    Worker,
+    WorkerPool,
+    _Frames,
+    frame_head,
+)
 from citybrand_kg.store import GraphStore
 
 
@@ -155,8 +164,6 @@ async def _until_a_reader_is_idle(pool: WorkerPool) -> None:
 def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: Path, loop_name: str) -> None:
     """With its only reader running a runaway query, a second query is refused as busy once the
     timeout has passed (its replacement is not up yet), and the pool answers again afterwards."""
-    from citybrand_kg.server.pool import QueryTimeout, ServerBusy
-
     path = _store_of_triples(tmp_path / "store", 300)
 
     async def main() -> tuple[BaseException | None, BaseException | None, float, bytes]:
