@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from citybrand_kg.corpus import BuildSettings, build
-from citybrand_kg.namespaces import CBO, ITSRDF, NIF
+from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "hangzhou_cppcc_292_reply.txt"
 

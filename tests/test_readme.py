@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from citybrand_kg.cli import main
-from citybrand_kg.query import run_query
+from citybrand_kg.serve.query import run_query
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 QUERIES = re.findall(r"```sparql\n(.*?)```", README, flags=re.DOTALL)

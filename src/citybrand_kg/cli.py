@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import CitybrandError
+from citybrand_kg.errors import CitybrandError
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -75,8 +75,8 @@ def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_ca
 
     PATHS are files or folders (.txt, .html, .docx); none means the bundled seed reply.
     """
-    from .corpus import BuildSettings
-    from .corpus import build as run_build
+    from citybrand_kg.corpus import BuildSettings
+    from citybrand_kg.corpus import build as run_build
 
     settings = BuildSettings(out=out, base=base, max_bytes=max_bytes, validate=not no_validate, jobs=max(1, jobs), cache=not no_cache, cache_dir=cache_dir)
     with _progress_bar() as progress:
@@ -112,7 +112,7 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
 
 
 def _summary(result: Any) -> str:
-    from .corpus import summary_rows
+    from citybrand_kg.corpus import summary_rows
 
     rows = list(summary_rows(result))
     width = max(len(name) for name, _value in rows)
@@ -128,8 +128,9 @@ def _summary(result: Any) -> str:
 @_reports_errors
 def validate(graph: Path, report: Path | None, engine: str) -> None:
     """SHACL-validate GRAPH with the shapes; exit 1 when it does not conform."""
-    from .atomic import write_text
-    from .validation import read_graph, validate_graph
+    from citybrand_kg.atomic import write_text
+    from citybrand_kg.rdf.files import read_graph
+    from citybrand_kg.rdf.validation import validate_graph
 
     result = validate_graph(read_graph(graph), engine)
     if report is not None:
@@ -149,7 +150,7 @@ def validate(graph: Path, report: Path | None, engine: str) -> None:
 @_reports_errors
 def query(graph: Path, sparql: str, fmt: str) -> None:
     """Run the SPARQL query SPARQL over GRAPH (a file, or @FILE to read the query from a file)."""
-    from .query import render, run_query
+    from citybrand_kg.serve.query import render, run_query
 
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
@@ -170,8 +171,8 @@ def query(graph: Path, sparql: str, fmt: str) -> None:
 @_reports_errors
 def serve(graphs: tuple[Path, ...], store_dir: Path | None, host: str, port: int, timeout: float, max_rows: int, allow_update: bool, token: str | None, cors_origins: str, workers: int) -> None:
     """Serve GRAPHS over the SPARQL 1.1 Protocol at /sparql, with a web page at /."""
-    from .errors import UsageError
-    from .server import serve as run_server
+    from citybrand_kg.errors import UsageError
+    from citybrand_kg.serve.server import serve as run_server
 
     if allow_update and not token:
         raise UsageError("--allow-update needs --token (or CITYBRAND_TOKEN): writes are never open to everyone.")
@@ -186,7 +187,7 @@ def serve(graphs: tuple[Path, ...], store_dir: Path | None, host: str, port: int
 @_reports_errors
 def evaluate_command(graph: Path, gold_path: Path, fmt: str) -> None:
     """Precision, recall and F1 of GRAPH's entities and relations against GOLD, with misses and false positives."""
-    from .evaluation import evaluate_files, render_scores
+    from citybrand_kg.evaluation import evaluate_files, render_scores
 
     click.echo(render_scores(evaluate_files(graph, gold_path), fmt))
 
@@ -199,7 +200,7 @@ def evaluate_command(graph: Path, gold_path: Path, fmt: str) -> None:
 @_reports_errors
 def export(graph: Path, fmt: str, out: Path | None, context_url: str | None) -> None:
     """Write GRAPH as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, Neo4j import files or CSV tables."""
-    from .export import SUFFIXES, export_graph
+    from citybrand_kg.export.formats import SUFFIXES, export_graph
 
     target = out or (graph.with_name(f"{graph.stem}-{fmt}") if fmt in ("neo4j", "csv") else graph.with_suffix(SUFFIXES[fmt]))
     if target.resolve() == graph.resolve():
@@ -218,7 +219,7 @@ def export(graph: Path, fmt: str, out: Path | None, context_url: str | None) -> 
 @_reports_errors
 def load(graph: Path, endpoint: str, query_endpoint: str | None, auth_header: str | None, batch_triples: int, retries: int) -> None:
     """Push GRAPH into a SPARQL 1.1 Graph Store, one named graph per document (re-loading replaces them)."""
-    from .loading import load_graph
+    from citybrand_kg.export.loading import load_graph
 
     report = load_graph(_existing(graph), endpoint, query_endpoint=query_endpoint, auth_header=auth_header, batch_triples=batch_triples, retries=retries)
     _say(f"{len(report.graphs)} graphs, {report.triples_sent} triples sent; the store now holds {report.remote_triples} of the {report.local_triples} local triples.")
@@ -234,9 +235,9 @@ def load(graph: Path, endpoint: str, query_endpoint: str | None, auth_header: st
 @_reports_errors
 def analyze(graph: Path, fmt: str, top: int) -> None:
     """Centralities, communities, top media partners, countries reached and events per brand label."""
-    from .network import analyze as run_analysis
-    from .network import format_report
-    from .validation import read_graph
+    from citybrand_kg.export.network import analyze as run_analysis
+    from citybrand_kg.export.network import format_report
+    from citybrand_kg.rdf.files import read_graph
 
     click.echo(format_report(run_analysis(read_graph(graph), top=top), fmt))
 
@@ -248,9 +249,9 @@ def analyze(graph: Path, fmt: str, top: int) -> None:
 @_reports_errors
 def viz(graph: Path, out: Path, scope: str) -> None:
     """Draw GRAPH as a standalone HTML network view, an SVG or a PNG, coloured by class, labelled in Chinese."""
-    from . import pictures
-    from .errors import UsageError
-    from .validation import read_graph
+    from citybrand_kg.errors import UsageError
+    from citybrand_kg.export import pictures
+    from citybrand_kg.rdf.files import read_graph
 
     renderers = {".html": pictures.render_html, ".htm": pictures.render_html, ".svg": pictures.render_svg, ".png": pictures.render_png}
     renderer = renderers.get(out.suffix.lower())
@@ -260,7 +261,7 @@ def viz(graph: Path, out: Path, scope: str) -> None:
 
 
 def _existing(path: Path) -> Path:
-    from .errors import GraphError
+    from citybrand_kg.errors import GraphError
 
     if not path.exists():
         raise GraphError(f"{path}: no such graph file.")

@@ -29,10 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
-from . import __version__
-from .atomic import replacing, write_bytes, write_text
-from .namespaces import CBR
-from .pipeline import DocumentResult, Extractor, input_files, process_document
+from citybrand_kg import __version__
+from citybrand_kg.atomic import replacing, write_bytes, write_text
+from citybrand_kg.pipeline import DocumentResult, Extractor, process_document
+from citybrand_kg.rdf.namespaces import CBR
+from citybrand_kg.read.documents import input_files
 
 log = logging.getLogger(__name__)
 PRETTY_LIMIT = 200_000
@@ -78,7 +79,7 @@ class BuildResult:
 
 
 def default_inputs() -> list[Path]:
-    from .namespaces import data_dir
+    from citybrand_kg.resources import data_dir
 
     return sorted((data_dir() / "seed").glob("*.txt"))
 
@@ -151,7 +152,7 @@ def _write_merged(ntriples: Path, target: Path, triples: int) -> None:
     if triples <= PRETTY_LIMIT:
         from rdflib import Graph
 
-        from .turtle import turtle_text
+        from citybrand_kg.rdf.turtle import turtle_text
 
         write_text(target, turtle_text(Graph().parse(ntriples, format="nt")))
     else:
@@ -240,14 +241,14 @@ def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSetting
 @functools.lru_cache(maxsize=1)
 def data_fingerprint() -> str:
     """Digest of everything that changes results besides the code: gazetteers, patterns, shapes, ontology."""
-    from .namespaces import data_dir, ontology_path, shapes_dir
+    from citybrand_kg.resources import data_dir, ontology_path, shapes_dir
 
     digest = hashlib.sha256(__version__.encode())
     roots = [data_dir() / "gazetteers", data_dir() / "patterns", shapes_dir()]
     for path in sorted(p for root in roots for p in root.rglob("*") if p.is_file()) + [ontology_path()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 

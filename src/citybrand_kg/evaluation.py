@@ -22,8 +22,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from .errors import InputError
-from .namespaces import CBO, ITSRDF, NIF
+from citybrand_kg.errors import InputError
+from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF
 
 PREDICATES = ("issuedBy", "addressee", "respondsTo", "proposer", "submittedTo", "proposalNumber", "location", "country", "organizer", "partner", "platform", "brandOf", "date", "measure")
 DOCUMENT = "@document"
@@ -103,7 +103,7 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 
 def evaluate_files(graph_path: Path, gold_path: Path) -> Evaluation:
-    from .validation import read_graph
+    from citybrand_kg.rdf.files import read_graph
 
     return evaluate(read_graph(graph_path), load_gold(gold_path))
 

@@ -45,6 +45,9 @@ class EntityType(str, Enum):
 PLACE_TYPES = (EntityType.COUNTRY, EntityType.REGION, EntityType.CITY, EntityType.PLACE)
 """The entity types that are places (``EntityType.is_place``)."""
 
+DOCUMENT = "@document"
+"""The subject (or object) that stands for the document itself in a :class:`Relation`."""
+
 
 class Token(NamedTuple):
     """A word of a sentence, as the segmenter cut it (a named tuple: there are many)."""
@@ -173,6 +176,7 @@ class LetterInfo:
     proposal_number: str | None = None
     proposal_session: str | None = None
     proposal_body: str | None = None  # e.g. 市政协, 市十六届人大三次会议
+    proposal_designation: tuple[str, Span] | None = None  # 市政协292号提案 and where the text says it
     proposal_title: str | None = None
     proposal_title_span: Span | None = None
     issuer: str | None = None
@@ -197,3 +201,29 @@ class Extraction:
     mentions: tuple[ResolvedMention, ...]
     relations: tuple[Relation, ...]
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """The document's own places, used to expand 市委宣传部 → 中共成都市委宣传部."""
+
+    levels: dict[str, str] = field(default_factory=dict)  # level char (市 省 区 县 镇) → full name
+    city: str | None = None  # canonical label of the document's city/province
+
+    def expand(self, level: str) -> str | None:
+        return self.levels.get(level)
+
+    def local_names(self) -> tuple[str, ...]:
+        """Names of the document's district, county and town (those the gazetteer cannot list)."""
+        return tuple(name for level, name in sorted(self.levels.items()) if level in ("区", "县", "镇", "乡"))
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What the recognisers read: the sentence's normalised text, its offset and its tokens."""
+
+    index: int
+    offset: int
+    text: str  # normalised copy of the sentence (same length as the original slice)
+    original: str
+    tokens: tuple[Token, ...]  # the segmenter's words: in text order, none overlapping, covering the text

@@ -18,8 +18,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .atomic import write_bytes
-from .errors import GraphError
+from citybrand_kg.atomic import write_bytes
+from citybrand_kg.errors import GraphError
 
 log = logging.getLogger(__name__)
 

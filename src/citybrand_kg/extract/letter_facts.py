@@ -1,0 +1,145 @@
+"""The letter's own facts: who issued the document, whom it answers, which proposal, when.
+
+``letter_mentions`` turns the letter structure (:class:`~citybrand_kg.model.LetterInfo`) into
+mentions of the addressee and the issuer; ``document_facts`` gathers what the relation patterns
+need to know of the whole document (its city, issuer, only account, news dateline);
+``letter_facts`` states ``issuedBy``, ``addressee``, ``respondsTo``, ``proposer``,
+``submittedTo``, the proposal's number, session and title, and the document's date. These facts
+are scored apart from the relations between things (``bench/evaluate_dev.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from citybrand_kg.extract.entities import clean_label, entity_key, gazetteer_entity
+from citybrand_kg.extract.gazetteers import GazetteerEntry
+from citybrand_kg.extract.mentions import P_LETTER
+from citybrand_kg.extract.recognisers import canonical_body
+from citybrand_kg.extract.relations import DocumentFacts
+from citybrand_kg.model import (
+    DOCUMENT,
+    Entity,
+    EntityType,
+    LetterInfo,
+    Mention,
+    PlaceContext,
+    Relation,
+    ResolvedMention,
+    Sentence,
+    Span,
+)
+
+T = EntityType
+_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日\s*(?:电|讯)")
+
+
+def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
+    """Mentions of the addressee and the issuer where the letter's structure names them."""
+    out = []
+
+    def add(span: Span | None, type_: EntityType, label: str | None) -> None:
+        if span is None or not label:
+            return
+        out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=sentence_at(sentences, span), priority=P_LETTER))
+
+    if letter.addressee:
+        add(letter.addressee_span, addressee_type(letter), letter.addressee)
+    if letter.issuer:
+        add(letter.issuer_span, T.GOVERNMENT_BODY, canonical_body(letter.issuer, places))
+    return out
+
+
+def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_entry: GazetteerEntry | None, entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]], suffix_platforms: tuple[tuple[str, Entity], ...]) -> DocumentFacts:
+    """What the relation patterns know of the whole document."""
+    city = gazetteer_entity(city_entry).key if city_entry is not None else None
+    issuer = entity_key(T.GOVERNMENT_BODY, canonical_body(letter.issuer, places)) if letter.issuer else None
+    accounts = [e.key for e in entities if e.type is T.ACCOUNT]
+    suffixes = tuple((suffix, entity.key) for suffix, entity in suffix_platforms)
+    return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=dateline_outlets(norm, linked))
+
+
+def dateline_outlets(norm: str, linked: list[tuple[ResolvedMention, EntityType]]) -> tuple[tuple[str, Span], ...]:
+    """The outlets named in a news dateline (中新网宁波3月2日电, 齐鲁网·闪电新闻4月13日讯)."""
+    match = _DATELINE.search(norm[:600])
+    if match is None:
+        return ()
+    line_start = norm.rfind("\n", 0, match.start()) + 1
+    return tuple((m.entity, m.span) for m, type_ in linked if type_ is T.MEDIA_OUTLET and line_start <= m.span.begin < match.start())
+
+
+def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, facts: DocumentFacts) -> tuple[list[Entity], list[Relation]]:
+    """The proposal and the body it went to (entities), and the letter's own relations."""
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+
+    def rel(subject: str, predicate: str, obj: str, span: Span | None, rule: str, **kw: object) -> None:
+        index = sentence_at(sentences, span) if span else 0
+        relations.append(Relation(subject=subject, predicate=predicate, object=obj, sentence=index, rule=rule, **kw))  # type: ignore[arg-type]
+
+    if letter.issuer and facts.issuer:
+        rel(DOCUMENT, "issuedBy", facts.issuer, letter.issuer_span, "letter:issuer")
+    for outlet, dateline in facts.dateline_outlets:
+        rel(DOCUMENT, "issuedBy", outlet, dateline, "news:dateline")
+    if letter.date:
+        rel(DOCUMENT, "date", letter.date, letter.date_span, "letter:date", literal=True, datatype="date")
+    addressee_key = None
+    if letter.addressee:
+        addressee_key = entity_key(addressee_type(letter), letter.addressee)
+        if letter.is_reply:  # the contract: only a Reply has an addressee
+            rel(DOCUMENT, "addressee", addressee_key, letter.addressee_span, "letter:addressee")
+    if letter.is_reply:
+        proposal, span = proposal_entity(doc_key, letter, places)
+        entities.append(proposal)
+        rel(DOCUMENT, "respondsTo", proposal.key, span, "letter:proposal")
+        if letter.proposal_number:
+            rel(proposal.key, "proposalNumber", letter.proposal_number, span, "letter:proposal", literal=True, datatype="string")
+        if letter.proposal_session:
+            rel(proposal.key, "session", letter.proposal_session, span, "letter:proposal", literal=True, datatype="string")
+        if letter.proposal_title:
+            rel(proposal.key, "title", letter.proposal_title, letter.proposal_title_span, "letter:proposal-title", literal=True, datatype="zh")
+        if addressee_key and addressee_type(letter) is T.PERSON:
+            rel(proposal.key, "proposer", addressee_key, letter.addressee_span, "letter:proposer")
+        body = submitted_to(letter, places)
+        if body is not None:
+            entities.append(Entity(key=entity_key(T.GOVERNMENT_BODY, body), type=T.GOVERNMENT_BODY, label=body))
+            rel(proposal.key, "submittedTo", entity_key(T.GOVERNMENT_BODY, body), span, "letter:submitted-to")
+    return entities, relations
+
+
+def addressee_type(letter: LetterInfo) -> EntityType:
+    """A delegation is an organisation, a body addressed as such a government body, anyone else a person."""
+    return {"代表团": T.ORGANIZATION, "机关": T.GOVERNMENT_BODY}.get(letter.addressee_role or "", T.PERSON)
+
+
+def proposal_entity(doc_key: str, letter: LetterInfo, places: PlaceContext) -> tuple[Entity, Span | None]:
+    """The proposal a reply answers, labelled by its designation (else its title), keyed by its number."""
+    number = letter.proposal_number
+    span = None
+    label = letter.proposal_title or "提案" if letter.proposal_kind == "提案" else letter.proposal_title or "建议"
+    if letter.proposal_designation is not None:
+        label, span = letter.proposal_designation
+    owner = places.city or ""
+    key_basis = f"{owner}-{letter.proposal_session or ''}-{letter.proposal_kind}-{number}" if number else f"{doc_key}-{letter.proposal_kind}"
+    entity = Entity(key=entity_key(T.PROPOSAL, key_basis), type=T.PROPOSAL, label=clean_label(label))
+    return entity, span or letter.proposal_title_span
+
+
+def submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
+    """The CPPCC committee or people's congress the proposal went to, when the text names it."""
+    if not letter.proposal_body:
+        return None
+    body = letter.proposal_body
+    kind = "政协" if "政协" in body or letter.proposal_kind == "提案" else "人大"
+    match = re.match(r"^(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
+    prefix = match.group("p") if match else "市"
+    name = canonical_body(prefix + kind, places)
+    return None if name.startswith(("市", "省", "区", "县")) else name
+
+
+def sentence_at(sentences: tuple[Sentence, ...], span: Span) -> int:
+    """The index of the sentence a span starts in (0 when none holds it)."""
+    for sentence in sentences:
+        if sentence.span.begin <= span.begin < sentence.span.end:
+            return sentence.index
+    return 0

@@ -1,0 +1,233 @@
+"""Sentence → candidate mentions (gazetteer, patterns, figures) → resolved, non-overlapping spans.
+
+``find_mentions(sentence, context)`` is pure: it reads the sentence's normalised text (same
+offsets as the original) and the document's :class:`PlaceContext`, and returns candidates from
+every recogniser. ``resolve_mentions(candidates)`` picks among them with one explicit sort key:
+higher priority, then longer span, then earlier start. The recognisers know the genre's naming
+patterns (heads, levels, quotation conventions), never particular names: names live in ``data/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from operator import itemgetter
+
+from citybrand_kg.extract.gazetteers import Lexicon, SurfaceIndex
+from citybrand_kg.extract.quantities import find_quantities
+from citybrand_kg.extract.recognisers import NameRules
+from citybrand_kg.model import (
+    PLACE_TYPES,
+    EntityType,
+    Mention,
+    PlaceContext,
+    Sentence,
+    SentenceView,
+    Span,
+    Token,
+)
+from citybrand_kg.read.documents import normalized
+
+T = EntityType
+HAN = r"\u3400-\u9fff"
+
+# Priorities: explicit structure beats lists of names, which beat free-standing heads.
+P_LETTER = 50
+P_QUOTED_LIST = 40
+P_ACCOUNT = 35
+P_GOVERNMENT = 30
+P_GAZETTEER = 20
+P_PATTERN = 10
+P_QUANTITY = 5
+_BEGIN = itemgetter(0)  # of a Token
+_ENCLOSED = re.compile(r"《[^《》]{2,60}》|“[^“”]{6,80}”")  # titles and long quoted names
+
+
+def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
+    """The resolved mentions of a whole document, in text order: each sentence's candidates (and the
+    letter structure's mentions in it) resolved, then the pattern-found names found again."""
+    found: list[Mention] = []
+    for sentence in sentences:
+        b, e = sentence.span.begin, sentence.span.end
+        view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=tokens[sentence.index])
+        candidates = find_mentions(view, lexicon, rules, places)
+        candidates += [m for m in letter_mentions if m.sentence == sentence.index]
+        found += resolve_mentions(candidates)
+    return sorted(found + repeated_names(text, norm, sentences, found), key=lambda m: (m.span.begin, m.span.end))
+
+
+def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
+    """Every candidate mention in one sentence, from all recognisers."""
+    found: list[Mention] = []
+    found += gazetteer_mentions(view, lexicon)
+    found += rules.government_bodies(view, places)
+    found += rules.embassies(view)
+    found += rules.quoted_lists(view)
+    found += rules.accounts(view)
+    found += rules.events(view)
+    found += rules.brand_labels(view)
+    found += rules.works_and_media(view)
+    found += rules.organizations(view, places)
+    found += rules.persons(view)
+    found += rules.local_places(view, places)
+    found += quantity_mentions(view, rules)
+    found = [strip_qualifiers(m, view, lexicon) for m in found]
+    return [m for m in found if m.label and not rules.is_generic(m)]
+
+
+_QUALIFIED = (T.EVENT, T.ORGANIZATION, T.GOVERNMENT_BODY, T.BRAND_LABEL, T.CREATIVE_WORK)
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年?(?=\D)")
+
+
+def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> Mention:
+    """A name found by a pattern loses what only qualifies it.
+
+    - a leading year is the event's date, not its name (2019国际海岸生活节 → 国际海岸生活节);
+    - a leading foreign country (意大利某博物馆, 法国某电影节) or, for a brand label,
+      the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
+      after it and the relations stage links the two.
+    """
+    if mention.source in ("gazetteer", "letter", "quantity") or mention.type not in _QUALIFIED:
+        return mention
+    label = mention.label
+    if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
+        label = label[year.end() :]
+    begin = mention.span.begin - view.offset
+    for match in lexicon.index.find(view.text[begin : mention.span.end - view.offset]):
+        if match.begin != 0 or mention.span.end - view.offset - (begin + match.end) < 2:
+            continue
+        entry = lexicon.entries[match.ids[0]]
+        foreign_country = entry.type is T.COUNTRY and entry.country != "CN" and entry.id != "country:CN"
+        own_place = mention.type is T.BRAND_LABEL and entry.type in (T.CITY, T.REGION)
+        if (foreign_country and mention.type is not T.BRAND_LABEL) or own_place:
+            surface = view.original[begin : begin + match.end]
+            cut = begin + match.end
+            label = label.removeprefix(surface)
+            return replace(mention, span=Span(view.offset + cut, mention.span.end), surface=view.original[cut : mention.span.end - view.offset], label=label)
+    return replace(mention, label=label) if label != mention.label else mention
+
+
+def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
+    """Gazetteer names, with three guards of context:
+
+    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口);
+    - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
+    - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
+    """
+    text = view.text
+    starts = set(map(_BEGIN, view.tokens))
+    enclosed = [m.span() for m in _ENCLOSED.finditer(text)] if "《" in text or "“" in text else []
+    out = []
+    for match in lexicon.index.find(text):
+        entry = lexicon.entries[match.ids[0]]
+        if entry.type in PLACE_TYPES:
+            if match.end - match.begin <= 3 and match.begin not in starts:
+                continue
+            if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
+                continue
+        out.append(_gazetteer_mention(view, match.begin, match.end, entry.id, lexicon))
+    out += _listed_risky_places(view, lexicon, out)
+    return out
+
+
+def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, lexicon: Lexicon) -> Mention:
+    entry = lexicon.entries[entry_id]
+    return Mention(
+        span=Span(view.offset + begin, view.offset + end),
+        surface=view.original[begin:end],
+        type=entry.type,
+        label=entry.label,
+        source="gazetteer",
+        sentence=view.index,
+        key=entry.id,
+        priority=P_GAZETTEER,
+    )
+
+
+def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Mention]) -> list[Mention]:
+    places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in PLACE_TYPES}
+    risky = lexicon.listed_risky_index.find(view.text)  # two characters or more, places only
+    added: list[Mention] = []
+    changed = True
+    while changed:
+        changed = False
+        for match in risky:
+            if (match.begin, match.end) in places:
+                continue
+            if any(_joined(view.text, e, match.begin) or _joined(view.text, match.end, b) for b, e in places):
+                places.add((match.begin, match.end))
+                added.append(_gazetteer_mention(view, match.begin, match.end, match.ids[0], lexicon))
+                changed = True
+    return added
+
+
+def _joined(text: str, end: int, begin: int) -> bool:
+    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "与", ",")
+
+
+def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:
+    out = []
+    for span, quantity in find_quantities(view.text, rules.quantity_pattern):
+        surface = view.original[span.begin : span.end]
+        out.append(
+            Mention(
+                span=Span(view.offset + span.begin, view.offset + span.end),
+                surface=surface,
+                type=T.QUANTITY,
+                label=surface,
+                source="quantity",
+                sentence=view.index,
+                priority=P_QUANTITY,
+                quantity=quantity,
+            )
+        )
+    return out
+
+
+def resolution_key(mention: Mention) -> tuple[int, int, int, int]:
+    """Sort key of the resolver, best first.
+
+    Spans delimited by the text itself (quotation marks, letter structure, account names) come
+    first; among the rest the longer span wins, then the higher priority, then the earlier start.
+    """
+    delimited = 1 if mention.priority >= P_ACCOUNT else 0
+    return (-delimited, -len(mention.span), -mention.priority, mention.span.begin)
+
+
+def resolve_mentions(candidates: Iterable[Mention]) -> list[Mention]:
+    """Keep the best candidates that do not overlap an already kept one; return them in text order."""
+    kept: list[Mention] = []
+    for mention in sorted(candidates, key=resolution_key):
+        if len(mention.span) == 0:
+            continue
+        if any(mention.span.overlaps(other.span) for other in kept):
+            continue
+        kept.append(mention)
+    return sorted(kept, key=lambda m: (m.span.begin, m.span.end))
+
+
+_REPEATABLE = (T.ACCOUNT, T.EVENT, T.BRAND_LABEL, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
+
+
+def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention]) -> list[Mention]:
+    """Names the patterns found once (“郑州文旅”公众号), found again where the text repeats them plain."""
+    names = {m.label: m for m in found if m.type in _REPEATABLE and m.key is None and len(m.label) >= 3 and m.source != "letter"}
+    if not names:
+        return []
+    index = SurfaceIndex({normalized(label): (label,) for label in names})  # labels are as written; the scan reads the folded copy
+    taken: dict[int, list[Span]] = {}
+    for m in found:
+        taken.setdefault(m.sentence, []).append(m.span)
+    extra: list[Mention] = []
+    for sentence in sentences:
+        b, e = sentence.span.begin, sentence.span.end
+        spans = taken.setdefault(sentence.index, [])
+        for match in index.find(norm[b:e]):
+            span = Span(b + match.begin, b + match.end)
+            if any(span.overlaps(other) for other in spans):
+                continue
+            source = names[match.ids[0]]
+            extra.append(replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index))
+            spans.append(span)
+    return extra

@@ -1,0 +1,557 @@
+"""The genre's naming patterns: recognisers for what no gazetteer can list.
+
+Each recogniser reads a :class:`~citybrand_kg.model.SentenceView` and returns candidate
+mentions; the word lists they use (units of government bodies, heads of events, organisations and
+outlets, titles, family names, name boundaries, generic descriptions) are files in
+``data/patterns/``. A name built from a head is the head plus its modifiers back to a boundary word
+(``举办了第五届丝路国际论坛`` → ``第五届丝路国际论坛``), and a head-built name
+must show a sign of being a proper name (quotation, ordinal, year, a place, Latin letters).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Self
+
+from citybrand_kg.extract.gazetteers import Lexicon, Match
+from citybrand_kg.extract.quantities import compile_quantity_pattern
+from citybrand_kg.extract.wordregex import word_alternation
+from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, PlaceContext, SentenceView, Span, Token
+
+T = EntityType
+HAN = r"\u3400-\u9fff"
+_PUNCT = set("，,。.、；;：:！!？?（）()“”\"‘’《》【】[]「」—-…·/ \t\u3000")
+_LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "镇", "乡", "州", "盟")
+_MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
+_BEGIN = itemgetter(0)  # of a Token
+_END = itemgetter(1)
+_POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
+_BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
+_BRAND_HEAD_WORDS = tuple(_BRAND_HEADS.split("|"))
+_LEADING_GROUP = "领导小组"
+_BRAND_HEAD_END = re.compile(rf"(?:{_BRAND_HEADS})$")
+_QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")
+_LIST_SEPARATOR = re.compile(r"[、,，]")
+_HAN_RUN = re.compile(rf"[{HAN}]+")
+_BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
+_STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
+_WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式"))
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z]")
+_DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
+_NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
+_NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
+
+
+class NameRules:
+    """Compiled patterns and word sets, built once from a :class:`Lexicon`."""
+
+    def __init__(self, lexicon: Lexicon, is_word: Callable[[str], bool] = lambda _w: False) -> None:
+        self.lexicon = lexicon
+        self.is_word = is_word
+        self._place_memo: dict[str, bool] = {}
+        w = lexicon.word_set
+        self.boundaries = w("name_boundaries") | w("function_words")
+        self.brand_boundaries = self.boundaries | w("brand_boundaries")
+        self.units_of_measure = w("units")
+        self.generic = w("generic_descriptions")
+        self.function_words = w("function_words")
+        self.event_generic = w("event_generic")
+        self.event_heads = Heads(w("event_heads"))
+        self.org_heads = _longest_first(w("organization_heads"))
+        self.media_heads = Heads(w("media_heads"))
+        self.titles = _longest_first(w("person_titles"))
+        two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
+        self.org_head_re = re.compile(word_alternation(two_char_heads))
+        self.person_verbs = _longest_first(w("person_verbs"))
+        self.surnames = w("surnames")
+        self.units = _longest_first(w("government_units"))
+        unit_alt = word_alternation(self.units)
+        self.unit_re = re.compile(unit_alt)
+        self.unit_or_group_re = re.compile(unit_alt + rf"|[{HAN}]{{2,16}}?{_LEADING_GROUP}")  # for texts that name one
+        self.quantity_pattern = compile_quantity_pattern(list(w("units")))
+        self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + ("官方账号", "账号", "帐号", "微博"))
+        suffix_alt = word_alternation(self.account_suffixes)
+        self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
+        self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
+        self.account_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{1,40}}”[、,]?){{2,}})等?[{HAN}]{{0,6}}?(?:{suffix_alt})")
+        self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
+        title_alt = word_alternation(self.titles)
+        verb_alt = word_alternation(self.person_verbs)
+        surname_alt = word_alternation(self.surnames)
+        name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
+        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|[,，、。)）\s]|$)")
+        self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
+        self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
+        self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
+        self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?)")
+        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
+        self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
+        self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
+        self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
+        self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
+        event_alt = word_alternation(self.event_heads)
+        self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def is_generic(self, mention: Mention) -> bool:
+        if mention.label in self.generic:
+            return True
+        return mention.type is T.EVENT and mention.label in self.event_generic
+
+    def _mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
+        if label == _clean(view.text[begin:end]):
+            label = _clean(view.original[begin:end])  # as the text writes it, full-width brackets and all
+        return Mention(
+            span=Span(view.offset + begin, view.offset + end),
+            surface=view.original[begin:end],
+            type=type_,
+            label=label,
+            source=source,
+            sentence=view.index,
+            key=key,
+            priority=priority,
+        )
+
+    def _walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None, digits_stop: bool = False) -> int:
+        """Start of the name whose head starts at ``head_begin``: back over tokens to a boundary.
+
+        The token the head starts in is taken whole (历史文化名城 is one token); then whole tokens
+        are added until a boundary word, punctuation or ``max_chars``.
+        """
+        stop = self.boundaries if boundaries is None else boundaries
+        tokens = view.tokens  # in text order, none overlapping: found by bisection
+        start = head_begin
+        inside = bisect_left(tokens, head_begin, key=_BEGIN) - 1  # the last token starting before the head
+        if inside >= 0 and tokens[inside].end > head_begin:
+            start = tokens[inside].begin
+        for j in range(bisect_right(tokens, start, key=_END) - 1, -1, -1):  # back from the last token ending by start
+            token = tokens[j]
+            if token.end < start or _stops(token.text, stop) or _is_punct(token.text) or head_begin - token.begin > max_chars:
+                break
+            if digits_stop and any(ch.isdigit() for ch in token.text):
+                break
+            if self._counts_something(view, token):
+                break
+            start = token.begin
+        return start
+
+    def _counts_something(self, view: SentenceView, token: Token) -> bool:
+        """Is the token a unit after a numeral (两届, 10余位) or a numeral before a unit?"""
+        tokens = view.tokens
+        i = tokens.index(token)
+        before = tokens[i - 1].text if i > 0 else ""
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if (token.text in self.units_of_measure or token.text[:1] in "余多") and _NUMERAL.match(before.rstrip("余多")) and not (i > 1 and tokens[i - 2].text == "第"):
+            return True
+        if before != "第" and (m := _NUMERAL_UNIT.match(token.text)) and m.group(1) in self.units_of_measure:
+            return True
+        return bool(_NUMERAL.match(token.text)) and before != "第" and (after in self.units_of_measure or after[:1] in "余多")
+
+    def _place_at(self, view: SentenceView, begin: int, end: int) -> bool:
+        entry = self.lexicon.lookup(view.text[begin:end])
+        return entry is not None and entry.type in PLACE_TYPES
+
+    def _is_country_abbreviation(self, ch: str) -> bool:
+        ids = self.lexicon.risky_index.surfaces.get(ch, ())
+        return ch == "中" or any(self.lexicon.entries[i].type is T.COUNTRY for i in ids)
+
+    def _has_place(self, text: str) -> bool:
+        """Does ``text`` contain a place name? Memoised: the same names are asked about again and again."""
+        known = self._place_memo.get(text)
+        if known is None:
+            known = any(self.lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in self.lexicon.index.find(text))
+            if len(self._place_memo) < 100_000:
+                self._place_memo[text] = known
+        return known
+
+    def _named_enough(self, name: str, head: str) -> bool:
+        """Besides its head (and, for weak heads, its places) a name needs two letters of its own."""
+        rest = name[: len(name) - len(head)]
+        if head in _WEAK_HEADS:
+            for match in self.lexicon.index.find(rest):
+                if self.lexicon.entries[match.ids[0]].type in PLACE_TYPES:
+                    rest = rest.replace(rest[match.begin : match.end], "")
+                    break
+        letters = re.findall(rf"[{HAN}A-Za-z]", rest)
+        return len(letters) >= 2 or bool(re.search(r"[A-Za-z]", rest))
+
+    def _proper(self, name: str, head: str) -> bool:
+        """Does a head-built name show a sign of being a proper name?"""
+        if _ORDINAL.search(name) or "“" in name or "《" in name:
+            return True
+        if self._has_place(name[: len(name) - len(head)] or name):
+            return True
+        if len(name) > 2 and all(self._is_country_abbreviation(ch) for ch in name[:2]):
+            return True
+        return head not in _WEAK_HEADS and name.startswith(_STRONG_PREFIX)
+
+    # --- government bodies -----------------------------------------------------------------
+
+    def government_bodies(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        out = []
+        unit_re = self.unit_or_group_re if _LEADING_GROUP in view.text else self.unit_re  # the same matches, cheaper
+        for match in unit_re.finditer(view.text):
+            found = self._body_start(view, match.start(), match.group(0), places)
+            if found is None:
+                continue
+            begin, raw = found[0], view.text[found[0] : match.end()]
+            label = canonical_body(raw, places)
+            out.append(self._mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
+        return out
+
+    def _body_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> tuple[int, bool] | None:
+        text = view.text
+        pos = unit_begin
+        has_mid = False
+        if unit.endswith("领导小组"):
+            pos = self._walk_left(view, pos + len(unit) - 4, 24, self.function_words)
+            return (pos, True) if pos < unit_begin + len(unit) - 4 else None
+        if unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
+            for mid in _MIDS:
+                if text.endswith(mid, 0, pos):
+                    pos -= len(mid)
+                    has_mid = True
+                    break
+        start = self._local_place_start(view, unit_begin, unit, places) if pos == unit_begin else None
+        start = start if start is not None else self._place_start(view, pos, places)
+        if start is None:
+            if unit[0] in "省市区县镇乡":
+                return unit_begin, True
+            return None
+        if start >= 2 and text[start - 2 : start] == "中共":
+            start -= 2
+        return start, has_mid
+
+    def _local_place_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> int | None:
+        """桃浦镇政府: a unit that starts with a level word completing the document's local place."""
+        for name in places.local_names():
+            if unit.startswith(name[-1]) and view.text.endswith(name, 0, unit_begin + 1):
+                return unit_begin + 1 - len(name)
+        return None
+
+    def _place_start(self, view: SentenceView, end: int, places: PlaceContext) -> int | None:
+        """Start of the place or level word that ends at ``end`` (济南市, 市, 内蒙古自治区, 桃浦镇)."""
+        text = view.text
+        for name in places.local_names():
+            if text.endswith(name, 0, end):
+                return end - len(name)
+        for level in _LEVELS:
+            if text.endswith(level, 0, end):
+                level_begin = end - len(level)
+                for length in range(min(10, level_begin), 1, -1):
+                    if self._place_at(view, level_begin - length, level_begin) or self._place_at(view, level_begin - length, end):
+                        return level_begin - length
+                token = next((t for t in view.tokens if t.end == end and len(t.text) >= 3 and t.text.endswith(level)), None)
+                if token is not None and token.text[:-len(level)] not in self.boundaries:
+                    return token.begin
+                return level_begin
+        for length in range(min(12, end), 1, -1):
+            if self._place_at(view, end - length, end):
+                return end - length
+        return None
+
+    def embassies(self, view: SentenceView) -> list[Mention]:
+        out = []
+        for m in self.embassy.finditer(view.text) if "驻" in view.text else ():  # 驻 is part of every match
+            head = "大使馆" if m["h"] == "使馆" else m["h"]
+            label = f"{m['cn'] or '中国'}驻{m['p']}{head}"
+            out.append(self._mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
+        return out
+
+    # --- quoted lists, brand labels, accounts, events ----------------------------------------
+
+    def quoted_lists(self, view: SentenceView) -> list[Mention]:
+        """Items of a quoted list after a brand cue: 打响“A、B、C”等品牌 / 打造“A”、“B”等优势."""
+        out = []
+        text = view.text
+        for cue in self.brand_cue.finditer(text):
+            tail = re.match(r"[^。;；“”]{0,12}?((?:“[^“”\n]{1,80}”[^“”。;；,，]{0,8}?[、,，]?\s*)+)等?[^。;；,，]{0,10}?(品牌|名片|特色|优势|称号|目标|定位|形象)", text[cue.end() :])
+            if not tail:
+                continue
+            run_begin = cue.end() + tail.start(1)
+            for item_begin, item_end in _list_items(text, run_begin, cue.end() + tail.end(1)):
+                label = _clean(text[item_begin:item_end])
+                if 2 <= len(label) <= 24:
+                    out.append(self._mention(view, item_begin, item_end, T.BRAND_LABEL, label, "pattern:brand-list", 40))
+        return out
+
+    def brand_labels(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for m in self.brand_quote.finditer(text):
+            out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, _clean(m["n"]), "pattern:brand-quote", 40))
+        for quote in _QUOTED_4_60.finditer(text):
+            items = _LIST_SEPARATOR.split(quote["n"])
+            if len(items) > 1 and any(_BRAND_HEAD_END.search(item.strip()) for item in items):
+                pos = quote.start("n")
+                for item in items:
+                    if 2 <= len(item.strip()) <= 12:
+                        lead = len(item) - len(item.lstrip())
+                        out.append(self._mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
+                    pos += len(item) + 1
+        for m in self.brand_head.finditer(text) if any(head in text for head in _BRAND_HEAD_WORDS) else ():
+            begin = max(m.start(), self._walk_left(view, m.end() - 2, 12, self.brand_boundaries))
+            label = text[begin : m.end()]
+            if len(label) >= 4:
+                out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
+        for cue in re.finditer("品牌", text):
+            for size in (2, 3, 4):
+                begin = cue.start() - size
+                name = text[max(begin, 0) : cue.start()]
+                if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
+                    out.append(self._mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
+                    break
+        return out
+
+    def _place_ends_at(self, view: SentenceView, end: int) -> bool:
+        return any(self._place_at(view, end - k, end) for k in range(2, min(end, 8) + 1))
+
+    def accounts(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for m in self.account_after.finditer(text):
+            if not _is_event_or_brand_tail(m["mid"]):
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+        for m in self.account_before.finditer(text):
+            out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+        for m in self.account_run.finditer(text):
+            for q in re.finditer(r"“(?P<n>[^“”\n]{1,40})”", m["run"]):
+                b = m.start("run") + q.start("n")
+                out.append(self._mention(view, b, b + len(q["n"]), T.ACCOUNT, _clean(q["n"]), "pattern:account", 36))
+        for m in self.handle.finditer(text):
+            out.append(self._mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
+        return out
+
+    def events(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for m in self.quoted.finditer(text):
+            name = m["n"]
+            head = self.event_heads.ending(name)
+            if head and len(head) == 1 and not self._ends_token(view, m.end("n"), self.event_heads):
+                head = None
+            if head and not (len(head) == 1 and len(name) <= 2):
+                begin = self._prefix_start(view, m.start())
+                label = _clean(text[begin : m.end()])
+                out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+        for m in self.event_after_quote.finditer(text):
+            head = m["h"]
+            if not self._ends_token(view, m.end(), self.event_heads):
+                continue
+            begin = self._prefix_start(view, m.start())
+            name = _clean(text[begin : m.end("n") + 1])
+            label = name if head in self.event_generic else _clean(text[begin : m.end()])
+            out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+        last_chars = self.event_heads.last_chars
+        for i, token in enumerate(view.tokens):
+            if token.text[-1:] not in last_chars:  # cheap test first: a head ends the token
+                continue
+            head = self.event_heads.of_token(token.text)
+            if head is None:
+                continue
+            following = view.tokens[i + 1].text if i + 1 < len(view.tokens) else ""
+            if len(head) == 1 and len(following) == 1 and not _is_punct(following) and following not in self.boundaries:
+                continue
+            begin = self._walk_left(view, token.begin)
+            if begin == token.begin and token.text == head:
+                continue
+            name = text[begin : token.end]
+            if any(mark in name for mark in "“”《》等、") or _DATE_TAIL.search(name) or not self._named_enough(name, head):
+                continue
+            if self._proper(name, head):
+                out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
+        return out
+
+    def _ends_token(self, view: SentenceView, end: int, heads: Heads) -> bool:
+        """Does a token ending at ``end`` end with one of ``heads`` (one-character heads: whole token)?"""
+        return any(t.end == end and heads.of_token(t.text) is not None for t in view.tokens)
+
+    def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
+        """Ordinal written right before a quoted name (第五届“…”; a year before a quoted name is its date)."""
+        before = view.text[max(0, quote_begin - 8) : quote_begin]
+        m = re.search(r"第[一二三四五六七八九十百\d]+[届期次季]$", before)
+        return quote_begin - len(m.group(0)) if m else quote_begin
+
+    # --- works and outlets in 《》 -----------------------------------------------------------
+
+    def works_and_media(self, view: SentenceView) -> list[Mention]:
+        out = []
+        for m in re.finditer(r"《(?P<n>[^《》\n]{1,40})》", view.text):
+            name = m["n"].strip()
+            if name.startswith("关于") or _POLICY_TAIL.search(name):
+                continue
+            entry = self.lexicon.lookup(name)
+            if entry is not None:
+                if name in entry.risky:  # only book-title marks make a risky name safe
+                    out.append(self._mention(view, m.start("n"), m.end("n"), entry.type, entry.label, "gazetteer", 20, entry.id))
+                continue
+            if self.media_heads.ending(name):
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
+            else:
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
+        return out
+
+    # --- organisations and outlets written plain ---------------------------------------------
+
+    def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        out = []
+        for match in self.org_head_re.finditer(view.text):
+            head = match.group(0)
+            if not self._head_ends_here(view, match.end()):
+                continue
+            begin = self._walk_left(view, match.start(), 20, digits_stop=True)
+            name = view.text[begin : match.end()]
+            if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
+                continue
+            if not (self._has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(_STRONG_PREFIX)):
+                continue
+            label = canonical_body(name, places) if name[0] in "省市区县" else name
+            type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
+            out.append(self._mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
+        return out
+
+    def _head_ends_here(self, view: SentenceView, end: int) -> bool:
+        """A head ends a word: at a token end, or where a title begins (协会|会长)."""
+        if any(t.end == end for t in view.tokens) or end == len(view.text):
+            return True
+        return view.text.startswith(self.titles, end)
+
+    # --- people ------------------------------------------------------------------------------
+
+    def persons(self, view: SentenceView) -> list[Mention]:
+        out = []
+        text = view.text
+        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person, self.byline):
+            for m in pattern.finditer(text):
+                name = m["n"]
+                if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name):
+                    continue
+                if not self._name_token(view, m.start("n"), m.end("n")):
+                    continue
+                out.append(self._mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
+        return out
+
+    def _name_token(self, view: SentenceView, begin: int, end: int) -> bool:
+        """A person's name must not cut a token of the sentence in two."""
+        return all(not (t.begin < begin < t.end or t.begin < end < t.end) for t in view.tokens) or "·" in view.text[begin:end]
+
+    def local_places(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
+        """The document's own district, county or town (桃浦镇, 巫山县), which no gazetteer lists."""
+        out = []
+        for name in places.local_names():
+            if self.lexicon.lookup(name) is not None:
+                continue
+            for m in re.finditer(re.escape(name), view.text):
+                out.append(self._mention(view, m.start(), m.end(), T.CITY, name, "pattern:local-place", 8))
+        return out
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+def canonical_body(raw: str, places: PlaceContext) -> str:
+    """The canonical label of a government body: a bare level word expanded with the document's
+    place (市委宣传部 → 中共成都市委宣传部), and 中共 before a party committee and its units."""
+    party = raw.startswith("中共")
+    name = raw[2:] if party else raw
+    level = next((lv for lv in ("省", "市", "区", "县", "镇") if name.startswith(lv)), None)
+    if level is not None:
+        full = places.expand(level)
+        if full is None:
+            return raw
+        name = full + name[1:]
+    committee = re.fullmatch(r"(.+?(?:省|市|自治区|自治州|区|县))党委", name)
+    if committee:
+        return f"中共{committee.group(1)}委员会"
+    if re.search(r"(?:省|市|区|县|自治区|自治州)委(?!员)", name):
+        party = True
+    return ("中共" + name) if party else name
+
+
+def _longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_MEMO_LIMIT = 200_000
+
+
+class Heads(tuple[str, ...]):
+    """Head words, longest first, looked up by suffix (one set probe per head length); what a
+    token's head is, is remembered, since the same words come back sentence after sentence."""
+
+    def __new__(cls, words: frozenset[str] | tuple[str, ...]) -> Self:
+        return super().__new__(cls, _longest_first(words))
+
+    def __init__(self, _words: frozenset[str] | tuple[str, ...]) -> None:
+        self._known = frozenset(self)
+        self.last_chars = frozenset(h[-1] for h in self if h)
+        self._lengths = tuple(sorted({len(h) for h in self}, reverse=True))
+        self._token_heads: dict[str, str | None] = {}
+
+    def ending(self, name: str) -> str | None:
+        """The longest head ``name`` ends with."""
+        size = len(name)
+        for n in self._lengths:
+            if n <= size and name[-n:] in self._known:
+                return name[-n:]
+        return None
+
+    def of_token(self, token: str) -> str | None:
+        """The head a token ends with. A one-character head must be the whole token or follow a
+        word of two characters or more (文化|周, 旅游|节), never finish a two-character word (发展, 季节)."""
+        try:
+            return self._token_heads[token]
+        except KeyError:
+            head = self.ending(token)
+            if head is not None and len(head) == 1 and 1 < len(token) < 3:
+                head = None
+            if len(self._token_heads) >= _MEMO_LIMIT:
+                self._token_heads.clear()
+            self._token_heads[token] = head
+            return head
+
+
+def _stops(token: str, stop: frozenset[str]) -> bool:
+    """A boundary word, or a longer token ending in a two-character one (积极组织 ends in 组织)."""
+    return token in stop or (len(token) > 2 and token[-2:] in stop)
+
+
+def _is_punct(token: str) -> bool:
+    return all(ch in _PUNCT or ch.isspace() for ch in token)
+
+
+def _is_event_or_brand_tail(mid: str) -> bool:
+    return any(word in mid for word in ("活动", "品牌", "节", "展"))
+
+
+QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")  # quotation and title marks, deleted
+
+
+def _clean(label: str) -> str:
+    return label.translate(QUOTE_MARKS).strip(" 、,，")
+
+
+def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items of a quoted list between ``begin`` and ``end``."""
+    items = []
+    for quote in re.finditer(r"“([^“”]*)”([^“”、,，]*)", text[begin:end]):
+        inner_begin = begin + quote.start(1)
+        inner = quote.group(1)
+        if "、" in inner or "，" in inner or "," in inner:
+            pos = inner_begin
+            for part in re.split(r"[、,，]", inner):
+                lead = len(part) - len(part.lstrip())
+                if part.strip():
+                    items.append((pos + lead, pos + lead + len(part.strip())))
+                pos += len(part) + 1
+        else:
+            tail = quote.group(2)
+            tail = tail if re.fullmatch(rf"[{HAN}]{{1,8}}", tail or "") and not tail.startswith("等") else ""
+            items.append((inner_begin, inner_begin + len(inner) + (1 + len(tail) if tail else 0)))
+    return items
+
+
+__all__ = ["Match", "NameRules", "Token", "canonical_body"]

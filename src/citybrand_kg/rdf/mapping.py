@@ -1,0 +1,272 @@
+"""Extraction → RDF: entities, relations with their source sentence, NIF mentions, the document.
+
+The layout is documented in ``ontology/README.md``. ``extraction_triples(extraction, base)`` is
+pure and deterministic: the same extraction gives the same triples, and no blank nodes are used, so
+the serialisation is byte-identical across runs. ``extraction_graph`` puts them in an rdflib graph;
+batch builds skip the graph (its store costs more than the mapping itself) and write the triples
+with ``ntriples_lines``, line for line what rdflib's N-Triples serialiser writes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from citybrand_kg.model import DOCUMENT, Entity, EntityType, Extraction, Relation, Sentence, Span
+from citybrand_kg.rdf.namespaces import CBO, CBR, ITSRDF, NIF, WD, bind_prefixes
+
+_LINK_PREDICATES = {
+    "issuedBy": CBO.issuedBy,
+    "addressee": CBO.addressee,
+    "respondsTo": CBO.respondsTo,
+    "proposer": CBO.proposer,
+    "submittedTo": CBO.submittedTo,
+    "location": CBO.location,
+    "country": CBO.country,
+    "organizer": CBO.organizer,
+    "partner": CBO.partner,
+    "platform": CBO.platform,
+    "brandOf": CBO.brandOf,
+    "measure": CBO.measure,
+}
+_LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "session": CBO.session, "title": DCTERMS.title}
+_DATATYPES = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth, "date": XSD.date}
+
+
+# Terms looked up once: a namespace attribute builds a new URIRef at every access.
+CBO_Assertion = CBO.Assertion
+CBO_Document = CBO.Document
+CBO_Reply = CBO.Reply
+CBO_approximate = CBO.approximate
+CBO_documentNumber = CBO.documentNumber
+CBO_rule = CBO.rule
+CBO_unit = CBO.unit
+CBO_value = CBO.value
+DCTERMS_format = DCTERMS.format
+DCTERMS_source = DCTERMS.source
+DCTERMS_title = DCTERMS.title
+ITSRDF_taIdentRef = ITSRDF.taIdentRef
+NIF_Context = NIF.Context
+NIF_Phrase = NIF.Phrase
+NIF_Sentence = NIF.Sentence
+NIF_anchorOf = NIF.anchorOf
+NIF_beginIndex = NIF.beginIndex
+NIF_endIndex = NIF.endIndex
+NIF_isString = NIF.isString
+NIF_referenceContext = NIF.referenceContext
+NIF_sentence = NIF.sentence
+OWL_sameAs = OWL.sameAs
+PROV_wasDerivedFrom = PROV.wasDerivedFrom
+RDF_object = RDF.object
+RDF_predicate = RDF.predicate
+RDF_subject = RDF.subject
+RDF_type = RDF.type
+RDFS_label = RDFS.label
+SKOS_altLabel = SKOS.altLabel
+XSD_decimal = XSD.decimal
+XSD_nonNegativeInteger = XSD.nonNegativeInteger
+
+
+@functools.lru_cache(maxsize=65536)
+def _index(offset: int) -> Literal:
+    """A code-point offset as a literal (offsets repeat across a document's nodes and documents)."""
+    return Literal(offset, datatype=XSD_nonNegativeInteger)
+
+
+@functools.lru_cache(maxsize=256)
+def _cbo(name: str) -> URIRef:
+    return CBO[name]
+
+
+class Iris:
+    """IRIs of one document's nodes under a base (``cbr:`` unless ``--base`` says otherwise)."""
+
+    def __init__(self, base: str, doc_key: str) -> None:
+        self.base = base
+        self.document = URIRef(f"{base}doc/{doc_key}")
+
+    def entity(self, key: str) -> URIRef:
+        return self.document if key == DOCUMENT else URIRef(self.base + key)
+
+    def sentence(self, sentence: Sentence) -> URIRef:
+        return URIRef(f"{self.document}#sentence={sentence.span.begin},{sentence.span.end}")
+
+    def mention(self, begin: int, end: int) -> URIRef:
+        return URIRef(f"{self.document}#char={begin},{end}")
+
+    def assertion(self, relation: Relation, sentence: URIRef) -> URIRef:
+        basis = "\x1f".join((relation.subject, relation.predicate, relation.object, str(sentence)))
+        return URIRef(f"{self.base}assertion/{hashlib.sha256(basis.encode('utf-8')).hexdigest()[:20]}")
+
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+class _Triples(list[Triple]):
+    """A list that takes ``add`` as a graph does, so the mapping reads the same either way."""
+
+    add = list.append
+
+
+def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
+    graph = bind_prefixes(Graph())
+    for triple in extraction_triples(extraction, base):
+        graph.add(triple)
+    return graph
+
+
+def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Triple]:
+    """Every triple of one document's graph, in mapping order (duplicates possible)."""
+    graph = _Triples()
+    iris = Iris(base, extraction.doc_key)
+    _document(graph, iris, extraction)
+    sentence_iris = {s.index: iris.sentence(s) for s in extraction.sentences}
+    used = {m.sentence for m in extraction.mentions} | {r.sentence for r in extraction.relations}
+    for sentence in extraction.sentences:
+        if sentence.index in used:
+            _sentence(graph, iris, sentence)
+    for entity in extraction.entities:
+        _entity(graph, iris, entity)
+    for mention in extraction.mentions:
+        node = iris.mention(mention.span.begin, mention.span.end)
+        graph.add((node, RDF_type, NIF_Phrase))
+        graph.add((node, NIF_referenceContext, iris.document))
+        graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
+        graph.add((node, NIF_endIndex, _index(mention.span.end)))
+        graph.add((node, NIF_anchorOf, Literal(mention.surface)))
+        graph.add((node, ITSRDF_taIdentRef, iris.entity(mention.entity)))
+        graph.add((node, NIF_sentence, sentence_iris[mention.sentence]))
+    for relation in extraction.relations:
+        _relation(graph, iris, relation, sentence_iris[relation.sentence])
+    return graph
+
+
+def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
+    doc, letter = iris.document, extraction.letter
+    graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
+    graph.add((doc, RDF_type, NIF_Context))
+    graph.add((doc, NIF_isString, Literal(extraction.document.text)))
+    graph.add((doc, DCTERMS_source, Literal(extraction.document.source)))
+    graph.add((doc, DCTERMS_format, Literal(extraction.document.media_type)))
+    if letter.title:
+        graph.add((doc, DCTERMS_title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
+    if letter.document_number:
+        graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
+    text = extraction.document.text
+    for kind, spans in (("section", letter.sections), ("suggestion", letter.suggestions), ("commitment", letter.commitments)):
+        for span in spans:
+            _letter_part(graph, iris, text, kind, span)
+
+
+_PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "suggestion"), "commitment": ("Commitment", "commitment")}
+
+
+def _letter_part(graph: _Triples, iris: Iris, text: str, kind: str, span: Span) -> None:
+    """A section heading, a quoted suggestion of the proposer, or a commitment of the reply."""
+    if span.begin >= span.end:
+        return
+    class_name, predicate = _PARTS[kind]
+    node = URIRef(f"{iris.document}#{kind}={span.begin},{span.end}")
+    graph.add((iris.document, _cbo(predicate), node))
+    graph.add((node, RDF_type, _cbo(class_name)))
+    graph.add((node, NIF_referenceContext, iris.document))
+    graph.add((node, NIF_beginIndex, _index(span.begin)))
+    graph.add((node, NIF_endIndex, _index(span.end)))
+    graph.add((node, NIF_anchorOf, Literal(text[span.begin : span.end])))
+
+
+def _sentence(graph: _Triples, iris: Iris, sentence: Sentence) -> None:
+    node = iris.sentence(sentence)
+    graph.add((node, RDF_type, NIF_Sentence))
+    graph.add((node, NIF_referenceContext, iris.document))
+    graph.add((node, NIF_beginIndex, _index(sentence.span.begin)))
+    graph.add((node, NIF_endIndex, _index(sentence.span.end)))
+    graph.add((node, NIF_anchorOf, Literal(sentence.text)))
+
+
+def _entity(graph: _Triples, iris: Iris, entity: Entity) -> None:
+    node = iris.entity(entity.key)
+    graph.add((node, RDF_type, _cbo(entity.type.value)))
+    graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
+    if entity.label_en:
+        graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
+    for alias in entity.aliases:
+        graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
+    if entity.wikidata:
+        graph.add((node, OWL_sameAs, WD[entity.wikidata]))
+    if entity.quantity is not None:
+        q = entity.quantity
+        graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
+        if q.unit:
+            graph.add((node, CBO_unit, Literal(q.unit)))
+        graph.add((node, CBO_approximate, Literal(q.approximate)))
+
+
+def _lang(text: str) -> str:
+    return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
+
+
+def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef) -> None:
+    subject = iris.entity(relation.subject)
+    if relation.literal:
+        predicate = _LITERAL_PREDICATES[relation.predicate]
+        obj: URIRef | Literal
+        if relation.datatype == "zh":
+            obj = Literal(relation.object, lang="zh")
+        elif relation.datatype in _DATATYPES:
+            obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
+        else:
+            obj = Literal(relation.object)
+    else:
+        predicate = _LINK_PREDICATES[relation.predicate]
+        obj = iris.entity(relation.object)
+    graph.add((subject, predicate, obj))
+    node = iris.assertion(relation, sentence)
+    graph.add((node, RDF_type, CBO_Assertion))
+    graph.add((node, RDF_subject, subject))
+    graph.add((node, RDF_predicate, predicate))
+    graph.add((node, RDF_object, obj))
+    graph.add((node, PROV_wasDerivedFrom, sentence))
+    graph.add((node, CBO_rule, Literal(relation.rule)))
+
+
+def ntriples_lines(triples: list[Triple]) -> list[str]:
+    """Distinct N-Triples lines, sorted; each as rdflib's N-Triples serialiser writes it."""
+    written: dict[int, str] = {}  # by object identity: every term stays alive during the call
+    get = written.get
+
+    def text(term: URIRef | Literal) -> str:
+        if type(term) is URIRef and not _INVALID_IRI.search(term):
+            found = f"<{term}>"  # what URIRef.n3() gives a valid IRI, without its slower check
+        else:
+            found = _literal(term) if isinstance(term, Literal) else term.n3()
+        written[id(term)] = found
+        return found
+
+    lines = {f"{get(id(s)) or text(s)} {get(id(p)) or text(p)} {get(id(o)) or text(o)} .\n" for s, p, o in triples}
+    return sorted(lines)
+
+
+_INVALID_IRI = re.compile(r'[<>" {}|\\^`]')  # the characters rdflib's URIRef.n3() refuses
+_ESCAPED = re.compile(r'[\\\n"\r]')
+
+
+def _literal(literal: Literal) -> str:
+    text = str(literal)
+    if _ESCAPED.search(text):
+        text = text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    quoted = f'"{text}"'
+    if literal.language:
+        return f"{quoted}@{literal.language}"
+    return f"{quoted}^^<{literal.datatype}>" if literal.datatype else quoted
+
+
+def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
+    return Iris(base, extraction.doc_key).document
+
+
+__all__ = ["EntityType", "document_iri", "extraction_graph", "extraction_triples", "ntriples_lines"]

@@ -1,0 +1,72 @@
+"""`serve(...)`: load the graphs into a store, then run the SPARQL endpoint and web page until stopped."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from citybrand_kg.errors import UsageError
+from citybrand_kg.serve.app import create_app
+from citybrand_kg.serve.settings import ServerSettings
+from citybrand_kg.serve.store import GraphStore
+
+__all__ = ["serve"]
+
+logger = logging.getLogger(__name__)
+
+
+def serve(
+    graphs: list[Path],
+    *,
+    store_dir: Path | None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    timeout: float = 5.0,
+    max_rows: int = 10000,
+    allow_update: bool = False,
+    token: str | None = None,
+    cors_origins: str = "*",
+    workers: int = 2,
+    ready_message: Callable[[str], None] | None = None,
+) -> None:
+    """Load ``graphs`` into the store at ``store_dir`` (a temporary one if None) and serve it.
+
+    Blocks until interrupted. ``ready_message`` receives the page's URL once the server listens.
+    """
+    settings = ServerSettings(
+        timeout=timeout, max_rows=max_rows, allow_update=allow_update, token=token,
+        cors_origins=cors_origins, workers=workers,
+    )
+    if store_dir is not None and not graphs and not store_dir.is_dir():
+        raise UsageError(f"{store_dir}: no store there and no graph files to load into it.")
+    temporary = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-")) if store_dir is None else None
+    try:
+        store = GraphStore.open(store_dir or temporary)
+        store.load_all(graphs)
+        _run(create_app(store, settings), host, port, ready_message)
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _run(app: Any, host: str, port: int, ready_message: Callable[[str], None] | None) -> None:
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and ready_message is not None:
+                ready_message(page_url(host, self.servers[0].sockets[0].getsockname()[1]))
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    AnnouncingServer(config).run()
+
+
+def page_url(host: str, port: int) -> str:
+    """``http://host:port/``, with brackets around an IPv6 host."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"

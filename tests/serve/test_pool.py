@@ -1,0 +1,215 @@
+"""The parent's end of the worker channel: frames cut out of any chunking, large answers, both loops."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import uvloop
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citybrand_kg.serve.jobs import QueryJob
+from citybrand_kg.serve.pool import (
+    ANSWER_BUFFER,
+    IN_BUFFER,
+    QueryTimeout,
+    ServerBusy,
+    Worker,
+    WorkerPool,
+    _Frames,
+    frame_head,
+)
+from citybrand_kg.serve.store import GraphStore
+
+
+def run_on(loop_name: str, main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    return uvloop.run(main()) if loop_name == "uvloop" else asyncio.run(main())
+
+
+def _store_of_triples(path: Path, count: int, text: Callable[[int], str] = str) -> Path:
+    """A store of ``count`` triples in one named graph, the object of triple i ``text(i)``."""
+    store = GraphStore.open(path)
+    node = ox.NamedNode
+    store.oxigraph.extend(
+        ox.Quad(node(f"urn:test:s{index}"), node("urn:test:p"), ox.Literal(text(index)), node("urn:test:g"))
+        for index in range(count)
+    )
+    store.close()
+    return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bodies=st.lists(st.binary(max_size=3000), min_size=1, max_size=5),
+    cuts=st.lists(st.integers(min_value=1, max_value=700), min_size=1, max_size=40),
+)
+def test_frames_come_out_whole_and_in_order_however_the_bytes_arrive(bodies: list[bytes], cuts: list[int]) -> None:
+    stream = b"".join(frame_head(("answer", index), len(body)) + body for index, body in enumerate(bodies))
+
+    async def main() -> list[tuple[Any, bytes]]:
+        frames = _Frames()
+        position, turn = 0, 0
+        while position < len(stream):
+            size = cuts[turn % len(cuts)]
+            frames.data_received(stream[position : position + size])
+            position, turn = position + size, turn + 1
+        return [await frames.receive() for _ in bodies]
+
+    received = asyncio.run(main())
+    assert received == [(("answer", index), body) for index, body in enumerate(bodies)]
+
+
+def test_a_body_in_the_answer_buffer_is_copied_out_when_its_frame_arrives() -> None:
+    import mmap
+
+    async def main() -> list[tuple[Any, bytes]]:
+        answers = mmap.mmap(-1, 100)
+        frames = _Frames(answers)
+        answers[:5] = b"first"
+        frames.data_received(frame_head("one", 5 | IN_BUFFER) + frame_head("two", 3) + b"abc")
+        answers[:6] = b"second"  # the worker's next answer: the first one was already copied
+        return [await frames.receive(), await frames.receive()]
+
+    assert asyncio.run(main()) == [("one", b"first"), ("two", b"abc")]
+
+
+def test_a_closed_channel_ends_a_pending_receive() -> None:
+    async def main() -> None:
+        frames = _Frames()
+        waiting = asyncio.create_task(frames.receive())
+        await asyncio.sleep(0)
+        frames.data_received(frame_head("partial", 10)[:5])
+        frames.connection_lost(None)
+        with pytest.raises(EOFError):
+            await waiting
+
+    asyncio.run(main())
+
+
+LOOPS = pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
+
+
+@LOOPS
+@pytest.mark.parametrize("buffer_size", [ANSWER_BUFFER, 1_000_000, 0], ids=["answer buffer", "too small", "none"])
+def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str, buffer_size: int) -> None:
+    """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops,
+    through the answer buffer or, when it does not fit or there is none, over the socket."""
+    _store_of_triples(tmp_path / "store", 15_000, lambda index: f"value {index} " * 3)
+    job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
+
+    async def main() -> tuple[int, bytes]:
+        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False, buffer_size=buffer_size)
+        try:
+            await worker.wait_ready()
+            outcome = await worker.call(0, job)
+            again = await worker.call(0, job)  # the buffer is written again only after it was read
+            assert again.body == outcome.body
+            return outcome.status, outcome.body
+        finally:
+            await worker.stop()
+
+    status, body = run_on(loop_name, main)
+    assert status == 200 and len(body) > 1_500_000
+    assert len(json.loads(body)["results"]["bindings"]) == 15_000
+
+
+def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
+    """After a write the idle readers take the new snapshot at once, so that the next query is not
+    charged with the reload, and that query sees the write."""
+    from citybrand_kg.serve.jobs import UpdateJob
+
+    GraphStore.open(tmp_path / "store").close()
+    count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
+
+    async def main() -> tuple[list[int], bytes]:
+        pool = WorkerPool(tmp_path / "store", size=2, timeout=30.0, writable=True)
+        await pool.start()
+        try:
+            await pool.write(UpdateJob('INSERT DATA { <urn:test:s> <urn:test:p> "written" }'))
+            for _ in range(200):  # no query runs while the readers catch up
+                if pool._idle.qsize() == 2 and all(w.generation == pool.generation for w in pool._idle._queue):  # type: ignore[attr-defined]
+                    break
+                await asyncio.sleep(0.05)
+            generations = [worker.generation for worker in pool._idle._queue]  # type: ignore[attr-defined]
+            outcome = await pool.run(count)
+            return generations, outcome.body
+        finally:
+            await pool.close()
+
+    generations, body = asyncio.run(main())
+    assert generations == [1, 1]
+    assert body.splitlines()[1].startswith(b"1")
+
+
+RUNAWAY = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+QUICK = QueryJob(sparql="ASK { ?s ?p ?o }", accept="text/tab-separated-values")
+
+
+async def _until_a_reader_is_idle(pool: WorkerPool) -> None:
+    """Wait (at most 30 s) for a reader to be free again, e.g. a replacement to come up."""
+    for _ in range(600):
+        if not pool._idle.empty():
+            return
+        await asyncio.sleep(0.05)
+
+
+@LOOPS
+def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: Path, loop_name: str) -> None:
+    """With its only reader running a runaway query, a second query is refused as busy once the
+    timeout has passed (its replacement is not up yet), and the pool answers again afterwards."""
+    path = _store_of_triples(tmp_path / "store", 300)
+
+    async def main() -> tuple[BaseException | None, BaseException | None, float, bytes]:
+        pool = WorkerPool(path, size=1, timeout=1.0, writable=False)
+        await pool.start()
+        try:
+            loop = asyncio.get_running_loop()
+            runaway = asyncio.ensure_future(pool.run(RUNAWAY))
+            await asyncio.sleep(0.05)
+            started = loop.time()
+            waiting = await asyncio.gather(pool.run(QUICK), return_exceptions=True)
+            waited = loop.time() - started
+            first = await asyncio.gather(runaway, return_exceptions=True)
+            await _until_a_reader_is_idle(pool)  # the replacement comes up
+            return first[0], waiting[0], waited, (await pool.run(QUICK)).body
+        finally:
+            await pool.close()
+
+    first, second, waited, body = run_on(loop_name, main)
+    assert isinstance(first, QueryTimeout)
+    assert isinstance(second, ServerBusy), second
+    assert 0.9 < waited < 3.0
+    assert body.splitlines()[-1] == b"true"
+
+
+@LOOPS
+def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_name: str) -> None:
+    """A request given up while its query runs (a client that disconnected) kills that worker,
+    whose place a fresh one takes; the query does not run on unseen."""
+    path = _store_of_triples(tmp_path / "store", 300)
+
+    async def main() -> tuple[bool, bool, int, bytes]:
+        pool = WorkerPool(path, size=1, timeout=60.0, writable=False)
+        await pool.start()
+        try:
+            (worker,) = pool._workers
+            request = asyncio.ensure_future(pool.run(RUNAWAY))
+            await asyncio.sleep(0.3)
+            request.cancel()
+            cancelled = isinstance((await asyncio.gather(request, return_exceptions=True))[0], asyncio.CancelledError)
+            await _until_a_reader_is_idle(pool)
+            return cancelled, worker.process.is_alive(), len(pool._workers), (await pool.run(QUICK)).body
+        finally:
+            await pool.close()
+
+    cancelled, alive, workers, body = run_on(loop_name, main)
+    assert cancelled and not alive
+    assert workers == 1
+    assert body.splitlines()[-1] == b"true"
