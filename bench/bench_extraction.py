@@ -24,9 +24,9 @@ from pathlib import Path
 import jieba
 from measure import interleaved, machine, median, spread, synthetic_corpus, table
 
-from citybrand_kg.documents import read_document
 from citybrand_kg.model import Document
 from citybrand_kg.pipeline import Extractor
+from citybrand_kg.read.documents import read_document
 
 
 def load_documents(folders: list[Path]) -> list[Document]:

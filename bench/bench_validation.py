@@ -26,10 +26,12 @@ from pathlib import Path
 from measure import BENCH, machine, median, synthetic_corpus, table
 from rdflib import Graph
 
-from citybrand_kg import rdf, validation
-from citybrand_kg.documents import read_document
-from citybrand_kg.namespaces import CBR
 from citybrand_kg.pipeline import Extractor
+from citybrand_kg.rdf import mapping as rdf
+from citybrand_kg.rdf import validation
+from citybrand_kg.rdf.files import load_ontology, load_shapes
+from citybrand_kg.rdf.namespaces import CBR
+from citybrand_kg.read.documents import read_document
 
 Engine = Callable[[Graph], object]
 
@@ -54,9 +56,9 @@ def document_triples(corpus: Path, cache: Path, needed: int) -> list[str]:
 def engines() -> dict[str, Engine]:
     found: dict[str, Engine] = {"validate_graph": validation.validate_graph, "pyshacl": pyshacl_validate}
     try:
-        from citybrand_kg.fastshacl import FastValidator
+        from citybrand_kg.rdf.fastshacl import FastValidator
 
-        fast = FastValidator(validation.load_shapes(), validation.load_ontology())
+        fast = FastValidator(load_shapes(), load_ontology())
         found["fastshacl"] = fast.validate
     except Exception as exc:  # noqa: BLE001 - the module may be missing or mid-change
         print(f"fastshacl not measured: {type(exc).__name__}: {exc}")

@@ -30,7 +30,7 @@ from measure import synthetic_corpus
 PROGRAM = """
 import logging, sys
 from pathlib import Path
-from citybrand_kg.documents import read_document
+from citybrand_kg.read.documents import read_document
 subject, passes, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 documents = [read_document(Path(p), max_bytes=1 << 24) for p in paths]
 if subject == "extractor":

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from citybrand_kg.gazetteers import GazetteerEntry, Lexicon, load_lexicon
+from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon, load_lexicon
 from citybrand_kg.model import EntityType as T
 
 MIN_BYTES, MAX_BYTES = 1024, 12 * 1024

@@ -401,7 +401,7 @@ def table(size: int, triples: int, results: dict[str, Results], rounds: list[dic
 
 def split_into_documents(source: Path, target: Path) -> Path:
     """The same quads the citybrand-kg store makes of a Turtle file, as N-Quads for every server."""
-    from citybrand_kg.store import GraphStore
+    from citybrand_kg.serve.store import GraphStore
 
     store = GraphStore.open()
     store.load(source)
