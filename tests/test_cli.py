@@ -46,6 +46,34 @@ def test_folder_with_bad_files_builds_the_good_ones(corpus: Path, tmp_path: Path
     assert "gbk.txt" in graph and "good.txt" in graph
 
 
+@pytest.mark.parametrize("inputs", ["typo", "all bad", "all empty"])
+def test_a_build_of_nothing_keeps_the_previous_outputs(inputs: str, corpus: Path, tmp_path: Path) -> None:
+    """A mistyped path or a folder where no file can be built must not replace the last good graph."""
+    out = tmp_path / "out"
+    assert run("build", str(corpus / "good.txt"), "--out", str(out)).returncode == 0
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "validation.ttl")}
+    folder = tmp_path / inputs.replace(" ", "-")
+    if inputs == "typo":
+        target = corpus / "goood.txt"
+    else:
+        folder.mkdir()
+        for i in range(3):
+            (folder / f"{i}.txt").write_bytes(b"\x00\xff binary" * 20 if inputs == "all bad" else b"")
+        target = folder
+    result = run("build", str(target), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "previous outputs were left as they were" in result.stderr, result.stderr
+    assert "conforms" not in result.stdout and "Traceback" not in result.stderr
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".graph")]
+
+
+def test_a_build_of_nothing_into_a_new_folder_leaves_no_folder(tmp_path: Path) -> None:
+    result = run("build", str(tmp_path / "typo.txt"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_default_build_is_the_seed(tmp_path: Path) -> None:
     result = run("build", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr

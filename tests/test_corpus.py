@@ -101,7 +101,7 @@ def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "citybrand_kg", "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     cache = out / ".cache"
-    while time.monotonic() < deadline and not (cache.exists() and len(list(cache.rglob("*.entry"))) >= 20):
+    while time.monotonic() < deadline and not (cache.exists() and any(cache.rglob("*.entry"))):  # the first result, long before the last
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=120)

@@ -83,6 +83,9 @@ def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_ca
         result = run_build(list(paths), settings, progress=progress)
     for failure in result.failures:
         click.echo(f"citybrand-kg: {failure}", err=True)
+    if not result.documents:
+        click.echo(f"citybrand-kg: {out}: no document could be built, so the previous outputs were left as they were.", err=True)
+        sys.exit(EXIT_USAGE)
     _say(_summary(result))
     if result.failures:
         sys.exit(EXIT_USAGE)

@@ -85,10 +85,18 @@ def default_inputs() -> list[Path]:
 
 
 def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | None = None, progress: Progress | None = None) -> BuildResult:
-    """Build the graph of ``paths`` (the bundled seed when empty) into ``settings.out``."""
+    """Build the graph of ``paths`` (the bundled seed when empty) into ``settings.out``.
+
+    The outputs are replaced only when at least one document was built: a mistyped path, or a
+    folder where every file is bad, leaves the previous outputs as they were (``result.outputs``
+    is then empty, and ``result.failures`` says why).
+    """
     files, failures = input_files(paths or default_inputs())
     result = BuildResult(failures=failures)
+    if not files:
+        return result
     outputs = {"graph": settings.out / "graph.ttl", "dataset": settings.out / "graph.trig", "validation": settings.out / "validation.ttl"}
+    created = not settings.out.exists()
     settings.out.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
     os.close(handle)
@@ -96,12 +104,30 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     try:
         with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
             reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress, settings.base or str(CBR))
+            if not result.documents:
+                raise _NothingBuilt
         _write_merged(merged_tmp, outputs["graph"], result.triples)
+    except _NothingBuilt:
+        merged_tmp.unlink(missing_ok=True)
+        if created:
+            _remove_if_empty(settings.out)
+        return result
     finally:
         merged_tmp.unlink(missing_ok=True)
     _write_report(outputs["validation"], reports)
     result.outputs = outputs
     return result
+
+
+class _NothingBuilt(Exception):
+    """Raised inside the output's ``replacing`` block so that the previous file is kept."""
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # not empty (a cache, other files): leave it
+        pass
 
 
 def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None, base: str) -> list[str]:
