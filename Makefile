@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo build test bench lint clean
+.PHONY: install demo build test eval bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ demo: build
 
 test: install
 	$(BIN)/python -m pytest -q
+
+eval: install
+	$(BIN)/python bench/evaluate_dev.py
 
 bench: install
 	$(BIN)/python bench/evaluate_dev.py
