@@ -3,7 +3,7 @@
 ``mini_graph.ttl`` is a hand-written graph in the layout of ``ontology/README.md``: a reply and a
 short report (two documents), events, places, media, a platform and an account, brand labels,
 quantities, NIF sentences and mentions, assertions, English labels and altLabels. The seed graph
-is built by the pipeline from the bundled seed reply, once per test module that needs it.
+is built once per test session (``seed_build`` in ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -25,14 +25,6 @@ def mini_graph() -> Graph:
     graph = Graph()
     graph.parse(MINI_GRAPH, format="turtle")
     return graph
-
-
-def build_seed(out: Path) -> Path:
-    """Run the pipeline on the bundled seed reply; returns the folder with graph.ttl and graph.trig."""
-    from citybrand_kg.corpus import BuildSettings, build
-
-    build([], BuildSettings(out=out, validate=False))
-    return out
 
 
 def artifact(name: str) -> Path:

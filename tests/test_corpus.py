@@ -10,6 +10,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from citybrand_kg.corpus import BuildSettings, build, cache_entry, read_cache_entry
 from citybrand_kg.pipeline import process_document
 
@@ -81,6 +83,7 @@ def test_one_entity_across_documents(tmp_path: Path, extractor) -> None:
     assert dataset.count(" {\n") == 3 and dataset.count(xinhua[0]) >= 3
 
 
+@pytest.mark.slow
 def test_one_bad_file_among_a_thousand(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "in", 1000)
     (corpus / "broken.txt").write_bytes(b"\x00\xff\x00binary" * 50)
@@ -93,6 +96,7 @@ def test_one_bad_file_among_a_thousand(tmp_path: Path) -> None:
     assert (out / "graph.trig").read_text(encoding="utf-8").count(" {\n") == 1000
 
 
+@pytest.mark.slow
 def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "in", 400)
     out = tmp_path / "out"

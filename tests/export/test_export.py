@@ -18,15 +18,15 @@ from citybrand_kg.export.formats import FORMATS, SUFFIXES, export_graph
 from citybrand_kg.export.jsonld import CONTEXT_URL, published_context
 from citybrand_kg.export.tables import entity_rows, relation_rows
 from citybrand_kg.rdf.named_graphs import split_by_document
-from tests.kg_samples import DOCUMENTS, MINI_GRAPH, build_seed, mini_graph
+from tests.kg_samples import DOCUMENTS, MINI_GRAPH, mini_graph
 
 CBO = "https://w3id.org/citybrand-kg/ontology#"
 CBR = "https://w3id.org/citybrand-kg/resource/"
 
 
 @pytest.fixture(scope="module")
-def seed_ttl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_seed(tmp_path_factory.mktemp("seed")) / "graph.ttl"
+def seed_ttl(seed_build) -> Path:
+    return seed_build.outputs["graph"]
 
 
 @pytest.fixture(params=["mini", "seed"])

@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from citybrand_kg.errors import StoreError, UsageError
 from citybrand_kg.export.loading import REST_GRAPH, derive_query_endpoint, load_graph, parse_auth_header
-from tests.kg_samples import DOCUMENTS, MINI_GRAPH, build_seed, mini_graph
+from tests.kg_samples import DOCUMENTS, MINI_GRAPH, mini_graph
 
 
 def oxigraph_binary() -> str | None:
@@ -87,8 +87,8 @@ def test_loading_twice_is_idempotent(oxigraph: str) -> None:
 
 
 @pytest.mark.oxigraph_server
-def test_seed_graph_loads_twice_with_the_local_count(oxigraph: str, tmp_path: Path) -> None:
-    out = build_seed(tmp_path / "seed")
+def test_seed_graph_loads_twice_with_the_local_count(oxigraph: str, seed_build) -> None:
+    out = seed_build.outputs["graph"].parent
     local = Graph().parse(out / "graph.ttl")
     for _ in range(2):
         report = load_graph(out / "graph.ttl", f"{oxigraph}/store")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from citybrand_kg.export.network import PREDICATES, analyze, format_report, project
-from tests.kg_samples import build_seed, mini_graph
+from tests.kg_samples import mini_graph
 
 CBR = "https://w3id.org/citybrand-kg/resource/"
 
@@ -49,9 +48,8 @@ def test_table_and_json_renderings() -> None:
         format_report(report, "xml")
 
 
-def test_report_on_the_seed_graph(tmp_path: Path) -> None:
-    graph = Graph().parse(build_seed(tmp_path) / "graph.ttl")
-    report = analyze(graph)
+def test_report_on_the_seed_graph(seed_graph: Graph) -> None:
+    report = analyze(seed_graph)
     assert report.nodes > 10 and report.edges > 5 and report.events > 0
     assert report.degree and report.communities
     assert "Degree centrality" in format_report(report)

@@ -16,17 +16,12 @@ from rdflib.namespace import RDF, RDFS
 
 from citybrand_kg.export.layout import place, text_width
 from citybrand_kg.export.pictures import CLASS_COLOURS, graph_view, render_html, render_png, render_svg
-from tests.kg_samples import artifact, build_seed, mini_graph
+from tests.kg_samples import artifact, mini_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HAS_CHROMIUM = any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
 NETWORK_JS = Path(__file__).parents[2] / "src" / "citybrand_kg" / "serve" / "static" / "network.js"
-
-
-@pytest.fixture(scope="module")
-def seed_graph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    return Graph().parse(build_seed(tmp_path_factory.mktemp("seed")) / "graph.ttl")
 
 
 def large_graph(events: int = 70) -> Graph:
@@ -129,6 +124,7 @@ def test_labels_do_not_overlap_even_with_many_nodes() -> None:
     render_svg(big, artifact("large_network.svg"))
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.skipif(not HAS_CHROMIUM, reason="PNG needs Chromium (Debian packages chromium, fonts-noto-cjk)")
 @pytest.mark.parametrize("name", ["mini", "seed", "large"])

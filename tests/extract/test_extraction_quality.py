@@ -35,3 +35,11 @@ def test_evaluation_can_fail() -> None:
     assert result.entities["all"].f1 == 0.0
     assert result.relations["all"].recall == 0.0
     assert len(result.missed_entities) == len(GOLD["entities"])
+
+
+def test_relation_groups_split_all(seed_graph) -> None:
+    """The letter's own facts and the relations between things are two halves of all relations."""
+    result = evaluate(seed_graph, GOLD)
+    things, letter, everything = result.relations["things"], result.relations["letter"], result.relations["all"]
+    assert things.gold and letter.gold
+    assert (things.tp + letter.tp, things.predicted + letter.predicted, things.gold + letter.gold) == (everything.tp, everything.predicted, everything.gold)

@@ -15,33 +15,20 @@ from citybrand_kg.extract.quantities import (
     find_dates,
     find_quantities,
 )
+from tests.case_tables import params
 
 PATTERN = compile_quantity_pattern(list(load_lexicon().word_set("units")))
 
 
-@pytest.mark.parametrize(
-    ("text", "surface", "value", "unit", "approximate"),
-    [
-        ("覆盖380余家媒体", "380余家", "380", "家", True),
-        ("播放量达3.6亿次", "3.6亿次", "360000000", "次", False),
-        ("吸引近万人参与", "近万人", "10000", "人", True),
-        ("传播总量达500余万", "500余万", "5000000", None, True),
-        ("用12种语言", "12种语言", "12", "种语言", False),
-        ("粉丝总量超47万", "超47万", "470000", None, True),
-        ("演出三十场", "三十场", "30", "场", False),
-        ("增长40%以上", "40%以上", "40", "%", True),
-        ("阅读量240万+", "240万+", "2400000", None, True),
-        ("约2,500人次", "约2,500人次", "2500", "人次", True),
-    ],
-)
-def test_quantities(text: str, surface: str, value: str, unit: str | None, approximate: bool) -> None:
+@pytest.mark.parametrize(("text", "surface", "value", "unit", "approximate"), params("quantities", "text", "surface", "value", "unit", "approximate"))
+def test_quantities(text: str, surface: str, value: str, unit: str, approximate: str) -> None:
     found = find_quantities(text, PATTERN)
     assert len(found) == 1, found
     span, quantity = found[0]
     assert text[span.begin : span.end] == surface == quantity.surface
     assert quantity.value == Decimal(value)
-    assert (quantity.unit or None) == unit
-    assert quantity.approximate is approximate
+    assert (quantity.unit or "") == unit
+    assert quantity.approximate is (approximate == "yes")
 
 
 @pytest.mark.parametrize("text", ["2019年举办", "第三届论坛", "〔2024〕157号", "G20峰会", "一是加强", "5月19日", "三个基本"])

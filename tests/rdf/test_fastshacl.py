@@ -16,7 +16,6 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from citybrand_kg.corpus import BuildSettings, build
 from citybrand_kg.rdf.fastshacl import (
     FastReport,
     FastValidator,
@@ -26,8 +25,6 @@ from citybrand_kg.rdf.fastshacl import (
 )
 from citybrand_kg.rdf.files import load_ontology, load_shapes
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "data/seed/hangzhou_cppcc_292_reply.txt"
 EXAMPLES = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
 CBO = Namespace("https://w3id.org/citybrand-kg/ontology#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
@@ -82,10 +79,8 @@ def test_example_same_as_pyshacl(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    out = tmp_path_factory.mktemp("fastshacl-seed")
-    build([SEED], BuildSettings(out=out, validate=False))
-    return Graph().parse(out / "graph.ttl", format="turtle")
+def seed(seed_build) -> Graph:
+    return Graph().parse(seed_build.outputs["graph"], format="turtle")  # a copy of its own: tests mutate it
 
 
 def copy(graph: Graph) -> Graph:

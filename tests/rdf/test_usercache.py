@@ -75,6 +75,7 @@ def as_graph(triples) -> Graph:
     return graph
 
 
+@pytest.mark.slow
 def test_the_cached_mixin_equals_the_computed_one(empty_cache, caplog):
     computed = as_graph(fastshacl._from_graph(fastshacl._inoculated(load_ontology())))
     first = fastshacl._default_mixin()  # computes and writes

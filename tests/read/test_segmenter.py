@@ -62,6 +62,7 @@ def test_dictionary_knows_words_frequencies_and_prefixes(tokenizer, segmenter):
     assert dictionary.frequency("金彦龙") == 0 and not dictionary.is_prefix("金彦龙")
 
 
+@pytest.mark.slow
 def test_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, caplog, segmenter):
     text = "杭州市委宣传部与新华社合作。"
     first = load_dictionary(tmp_path)

@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 
 if TYPE_CHECKING:
     from tests.serve.live import LiveServer
@@ -17,6 +18,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 QUICK = "SELECT ?label WHERE { ?e a <https://w3id.org/citybrand-kg/ontology#Event> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 
 
+@pytest.mark.slow
 def test_runaway_query_times_out_while_others_are_answered(live: LiveServer) -> None:
     outcome: dict[str, object] = {}
 
@@ -45,6 +47,7 @@ def test_runaway_query_times_out_while_others_are_answered(live: LiveServer) -> 
     assert max(latencies) < 1.0, latencies
 
 
+@pytest.mark.slow
 def test_server_recovers_after_a_timeout(live: LiveServer, client: httpx.Client) -> None:
     assert client.get(live.sparql, params={"query": RUNAWAY}).status_code == 503
     assert client.get(live.sparql, params={"query": RUNAWAY}).status_code == 503
