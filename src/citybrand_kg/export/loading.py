@@ -10,7 +10,7 @@ Public functions::
     derive_query_endpoint(endpoint: str) -> str
     parse_auth_header(text: str) -> tuple[str, str]
 
-Each source document's triples (see :mod:`citybrand_kg.named_graphs`) replace the named graph
+Each source document's triples (see :mod:`citybrand_kg.rdf.named_graphs`) replace the named graph
 called by the document IRI: ``PUT {endpoint}?graph={document}``, so loading the same graph
 again is idempotent. A graph larger than ``batch_triples`` is sent as one ``PUT`` (the first
 batch, with every triple that has a blank node) followed by ``POST`` requests for the rest.

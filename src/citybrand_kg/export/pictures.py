@@ -12,7 +12,7 @@ By default the pictures show the server page's network: the actor–event relati
 (``organizer``, ``partner``, ``location``, ``country``, ``platform``, ``brandOf``) and the
 entities they link; ``scope="entities"`` shows every entity except quantities. One colour per
 class (:data:`CLASS_COLOURS`, the server view's palette), one per relation. Nodes are placed by
-:mod:`citybrand_kg.layout` (spring layout with a fixed seed, then labels pushed apart until none
+:mod:`citybrand_kg.export.layout` (spring layout with a fixed seed, then labels pushed apart until none
 overlap), so the same graph gives the same picture. Labels are the Chinese ``rdfs:label``; the
 SVG asks for a CJK font (Noto Sans CJK SC, Source Han Sans, WenQuanYi, Microsoft YaHei, PingFang).
 

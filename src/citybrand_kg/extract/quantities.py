@@ -27,7 +27,7 @@ _MULT = r"(?P<mult>千万|百万|万|亿)?"
 _SUFFIX = r"(?P<post>余|多|\+|以上|左右)?"
 # Every figure starts with one of these: the first characters of _PREFIX and of _NUMBER. Checked
 # first, it spares the engine trying the optional prefix and each kind of numeral at every other
-# position (the matches are the same: tests/test_quantities.py).
+# position (the matches are the same: tests/extract/test_quantities.py).
 _FIRST = r"(?=[\d零〇一二两三四五六七八九十百千万亿将超大近约逾达])"
 
 

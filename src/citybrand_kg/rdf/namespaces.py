@@ -1,6 +1,6 @@
 """The vocabularies of the graph.
 
-``CBO`` lists every term of ``ontology/citybrand.ttl``; ``tests/test_ontology.py`` checks
+``CBO`` lists every term of ``ontology/citybrand.ttl``; ``tests/rdf/test_ontology.py`` checks
 that the two stay in sync, so code names terms as ``CBO.Event``, never as IRI strings.
 """
 

@@ -6,7 +6,7 @@ Public functions::
     turtle_text(graph: Graph) -> str
     trig_text(graphs: Iterable[tuple[URIRef | None, Graph]]) -> str    # None = the default graph
 
-Every prefix of :data:`citybrand_kg.namespaces.PREFIXES` is declared. Subjects are sorted by IRI,
+Every prefix of :data:`citybrand_kg.rdf.namespaces.PREFIXES` is declared. Subjects are sorted by IRI,
 ``rdf:type`` comes first, then predicates by IRI, objects by their N-Triples form; graphs are
 sorted by name with the default graph first. An IRI is abbreviated only when its local part is
 a plain name (letters, digits, ``_``, ``-``), so ``cbr:`` IRIs with ``/`` stay in full.

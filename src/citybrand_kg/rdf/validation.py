@@ -1,8 +1,8 @@
 """Graph + ``shapes/`` → :class:`ValidationReport` (a result, not an exception).
 
-Two engines give the same verdicts and results (``tests/test_fastshacl.py`` holds them to it):
+Two engines give the same verdicts and results (``tests/rdf/test_fastshacl.py`` holds them to it):
 
-- ``fast`` (default): :mod:`citybrand_kg.fastshacl`, the subset of SHACL our shapes use, compiled
+- ``fast`` (default): :mod:`citybrand_kg.rdf.fastshacl`, the subset of SHACL our shapes use, compiled
   once, about 20 ms per document graph;
 - ``pyshacl``: the reference implementation, about half a second per document graph.
 

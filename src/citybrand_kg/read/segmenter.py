@@ -1,7 +1,7 @@
 """Word segmentation: jieba's dictionary and jieba's algorithm, without the HMM, as spans.
 
 ``Segmenter.tokens(text)`` gives exactly the words of ``jieba.Tokenizer.cut(text, HMM=False)``
-(``tests/test_segmenter.py`` checks it against jieba on real and random text), with their
+(``tests/read/test_segmenter.py`` checks it against jieba on real and random text), with their
 offsets. It walks the same prefix dictionary and picks the same maximum-probability route,
 breaking ties the same way (the longer word), but builds the word graph and the route in one
 right-to-left pass and remembers what each fragment is (a word and its log-probability, only a

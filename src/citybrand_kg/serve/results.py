@@ -2,7 +2,7 @@
 
 SELECT results are written by pyoxigraph's own (Rust) writers, and no term becomes a Python
 object: JSON is assembled from pyoxigraph's TSV with bytes operations
-(:mod:`citybrand_kg.server.jsonresults`), which costs less than pyoxigraph's JSON writer. The row
+(:mod:`citybrand_kg.serve.jsonresults`), which costs less than pyoxigraph's JSON writer. The row
 cap is enforced in one of two ways:
 
 * **bounded** results come from a query whose evaluation was already limited to

@@ -5,7 +5,7 @@ Layout of the dataset
 * **TriG / N-Quads** files keep their named graphs as written (the pipeline writes one graph per
   document, named by the document IRI); triples in their default graph stay in the default graph.
 * **Turtle / N-Triples** files carry no graph names, so they are split by document with the rule
-  of :mod:`citybrand_kg.named_graphs` (the one export and loading use): a document's graph holds
+  of :mod:`citybrand_kg.rdf.named_graphs` (the one export and loading use): a document's graph holds
   its own triples, its sentences and mentions, the assertions derived from its sentences, and the
   description of every entity it touches; an entity several documents touch is described in each
   of their graphs; what no document claims (ontology terms, entities no document mentions) goes
@@ -38,7 +38,7 @@ queries without a ``GRAPH`` pattern run on the second one, because pyoxigraph's 
 finds a default-graph pattern's quads among those of every graph (a 3-way join over 100k triples
 takes 2–3× as long beside the document graphs as alone). Those queries first have the triple
 patterns of each basic graph pattern put in the order cheapest to join, by counts taken from the
-merge (:mod:`citybrand_kg.joinorder`); the rewritten text is kept per query text. Both stores of
+merge (:mod:`citybrand_kg.serve.joinorder`); the rewritten text is kept per query text. Both stores of
 a merged view are loaded sorted by predicate and object (:func:`in_predicate_order`), so that a
 scan of one predicate reads one stretch of memory.
 """
