@@ -10,6 +10,7 @@ folded form is one character long, so offsets in the copy are offsets in the ori
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import html
 import re
@@ -22,6 +23,7 @@ from xml.etree import ElementTree
 
 from citybrand_kg.errors import InputError
 from citybrand_kg.model import Document
+from citybrand_kg.resources import data_dir
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -177,9 +179,21 @@ def _docx_text(path: Path, data: bytes) -> str:
 
 # --- normalised view ----------------------------------------------------------------------
 
+_CORNER_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”"}
+
+
 def _fold(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+    folded = folded if len(folded) == 1 else ch
+    return _CORNER_QUOTES.get(folded) or _simplified().get(folded, folded)
+
+
+@functools.cache
+def _simplified() -> dict[str, str]:
+    """Traditional character → simplified character (``data/patterns/traditional_characters.tsv``)."""
+    path = data_dir() / "patterns" / "traditional_characters.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return {row[0]: row[1] for row in rows[1:] if len(row) == 2 and len(row[0]) == len(row[1]) == 1}
 
 
 class _FoldTable(dict[int, str]):
@@ -196,7 +210,9 @@ _FOLD_TABLE = _FoldTable()
 
 
 def normalized(text: str) -> str:
-    """Full-width letters, digits and punctuation folded to their NFKC forms, length preserved.
+    """The copy of a text the extractor matches on, length preserved: full-width letters, digits and
+    punctuation folded to their NFKC forms, corner quotes (「」『』) to “”‘’, traditional characters to
+    simplified ones.
 
     ``len(normalized(t)) == len(t)`` always holds, so a span found in the copy slices the original.
     """
