@@ -34,3 +34,28 @@ def shapes_dir() -> Path:
 def data_dir() -> Path:
     """The folder of versioned data: gazetteers and the seed reply."""
     return _resource_dir("data")
+
+
+def read_word_list(path: Path) -> tuple[str, ...]:
+    """A word list: words separated by blanks and lines; ``#`` starts a comment."""
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        words.extend(line.split())
+    return tuple(dict.fromkeys(words))
+
+
+def read_table(path: Path) -> tuple[tuple[str, ...], ...]:
+    """A pattern table: tab-separated rows after a header line; ``#`` lines are comments."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(tuple(cell.strip() for cell in line.split("\t")) for line in lines[1:])
+
+
+def pattern_words(name: str) -> tuple[str, ...]:
+    """``data/patterns/<name>.txt``."""
+    return read_word_list(data_dir() / "patterns" / f"{name}.txt")
+
+
+def pattern_table(name: str) -> tuple[tuple[str, ...], ...]:
+    """``data/patterns/<name>.tsv``."""
+    return read_table(data_dir() / "patterns" / f"{name}.tsv")

@@ -19,7 +19,7 @@ import ahocorasick
 
 from citybrand_kg.errors import InputError
 from citybrand_kg.model import PLACE_TYPES, EntityType
-from citybrand_kg.resources import data_dir
+from citybrand_kg.resources import data_dir, read_table, read_word_list
 
 COLUMNS = ("id", "label_zh", "aliases", "label_en", "type", "wikidata", "country", "parent", "risky_aliases")
 _TYPES = {t.value: t for t in EntityType}
@@ -102,6 +102,7 @@ class Lexicon:
     risky_index: SurfaceIndex
     listed_risky_index: SurfaceIndex  # the risky names a list of places can vouch for
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tables: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     account_suffixes: dict[str, str] = field(default_factory=dict)
     by_label: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -118,6 +119,10 @@ class Lexicon:
 
     def word_set(self, name: str) -> frozenset[str]:
         return frozenset(self.words.get(name, ()))
+
+    def pairs(self, name: str) -> tuple[tuple[str, str], ...]:
+        """The rows of the two-column table ``data/patterns/<name>.tsv`` (header and comments left out)."""
+        return tuple((row[0], row[1]) for row in self.tables.get(name, ()) if len(row) >= 2)
 
 
 def read_gazetteer_file(path: Path) -> list[GazetteerEntry]:
@@ -160,14 +165,6 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in cell.split("|") if part.strip()))
 
 
-def read_word_list(path: Path) -> tuple[str, ...]:
-    words: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        words.extend(line.split())
-    return tuple(dict.fromkeys(words))
-
-
 @functools.lru_cache(maxsize=4)
 def load_lexicon(directory: Path | None = None) -> Lexicon:
     """Load ``data/gazetteers/*.tsv`` and ``data/patterns/*`` once."""
@@ -190,20 +187,15 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         by_label.setdefault(s, tuple(ids))
     patterns = root / "patterns"
     words = {p.stem: read_word_list(p) for p in sorted(patterns.glob("*.txt"))}
-    suffixes = _read_pairs(patterns / "account_suffixes.tsv")
+    tables = {p.stem: read_table(p) for p in sorted(patterns.glob("*.tsv")) if p.stem != "traditional_characters"}
+    suffixes = {row[0]: row[1] for row in tables.get("account_suffixes", ()) if len(row) >= 2}
     return Lexicon(
         entries=entries,
         index=SurfaceIndex({s: tuple(ids) for s, ids in surfaces.items()}),
         risky_index=SurfaceIndex({s: tuple(ids) for s, ids in risky.items()}),
         listed_risky_index=SurfaceIndex({s: tuple(ids) for s, ids in risky.items() if len(s) >= 2 and entries[ids[0]].type in PLACE_TYPES}),
         words=words,
+        tables=tables,
         account_suffixes=suffixes,
         by_label=by_label,
     )
-
-
-def _read_pairs(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return dict(line.split("\t", 1) for line in lines if "\t" in line)

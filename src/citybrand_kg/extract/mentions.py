@@ -10,11 +10,12 @@ patterns (heads, levels, quotation conventions), never particular names: names l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from citybrand_kg.extract.gazetteers import Lexicon, SurfaceIndex
+from citybrand_kg.extract.place_names import PlaceNames
 from citybrand_kg.extract.quantities import find_quantities
 from citybrand_kg.extract.recognisers import NameRules
 from citybrand_kg.model import (
@@ -44,21 +45,36 @@ _BEGIN = itemgetter(0)  # of a Token
 _ENCLOSED = re.compile(r"《[^《》]{2,60}》|“[^“”]{6,80}”")  # titles and long quoted names
 
 
-def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
+@dataclass(frozen=True)
+class Recognisers:
+    """Every recogniser, compiled once from the lexicon: gazetteers, names, place names."""
+
+    lexicon: Lexicon
+    names: NameRules
+    places: PlaceNames
+
+    @classmethod
+    def load(cls, lexicon: Lexicon, is_word: Callable[[str], bool]) -> Recognisers:
+        names = NameRules(lexicon, is_word)
+        return cls(lexicon=lexicon, names=names, places=PlaceNames(names))
+
+
+def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], recognisers: Recognisers, places: PlaceContext) -> list[Mention]:
     """The resolved mentions of a whole document, in text order: each sentence's candidates (and the
     letter structure's mentions in it) resolved, then the pattern-found names found again."""
     found: list[Mention] = []
     for sentence in sentences:
         b, e = sentence.span.begin, sentence.span.end
         view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=tokens[sentence.index])
-        candidates = find_mentions(view, lexicon, rules, places)
+        candidates = find_mentions(view, recognisers, places)
         candidates += [m for m in letter_mentions if m.sentence == sentence.index]
         found += resolve_mentions(candidates)
     return sorted(found + repeated_names(text, norm, sentences, found), key=lambda m: (m.span.begin, m.span.end))
 
 
-def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places: PlaceContext) -> list[Mention]:
+def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceContext) -> list[Mention]:
     """Every candidate mention in one sentence, from all recognisers."""
+    lexicon, rules = recognisers.lexicon, recognisers.names
     found: list[Mention] = []
     found += gazetteer_mentions(view, lexicon)
     found += rules.government_bodies(view, places)
@@ -71,6 +87,9 @@ def find_mentions(view: SentenceView, lexicon: Lexicon, rules: NameRules, places
     found += rules.organizations(view, places)
     found += rules.persons(view)
     found += rules.local_places(view, places)
+    found += recognisers.places.areas(view)
+    found += recognisers.places.villages(view)
+    found += recognisers.places.foreign_places(view, found)
     found += quantity_mentions(view, rules)
     found = [strip_qualifiers(m, view, lexicon) for m in found]
     return [m for m in found if m.label and not rules.is_generic(m)]
@@ -163,7 +182,7 @@ def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Menti
 
 
 def _joined(text: str, end: int, begin: int) -> bool:
-    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "与", ",")
+    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "与")
 
 
 def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:

@@ -15,7 +15,7 @@ from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon
 from citybrand_kg.model import EntityType, LetterInfo, PlaceContext
 
 T = EntityType
-_NOT_LOCAL = ("地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "湾区", "辖区", "县区", "合作区", "示范区", "保护区", "试验区", "功能区")
+_NOT_LOCAL = ("村镇", "乡镇", "城镇", "集镇", "自治区", "核心区", "中心区", "使馆区", "先导区", "功能区", "地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "湾区", "辖区", "县区", "合作区", "示范区", "保护区", "试验区", "功能区")
 
 
 def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: AbstractSet[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:

@@ -63,6 +63,8 @@ class NameRules:
         self.org_heads = _longest_first(w("organization_heads"))
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
+        self.title_words = w("person_titles")
+        self.function_chars = frozenset(word for word in w("function_words") if len(word) == 1)
         two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
         self.org_head_re = re.compile(word_alternation(two_char_heads))
         self.person_verbs = _longest_first(w("person_verbs"))
@@ -102,9 +104,9 @@ class NameRules:
             return True
         return mention.type is T.EVENT and mention.label in self.event_generic
 
-    def _mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
-        if label == _clean(view.text[begin:end]):
-            label = _clean(view.original[begin:end])  # as the text writes it, full-width brackets and all
+    def mention(self, view: SentenceView, begin: int, end: int, type_: EntityType, label: str, source: str, priority: int, key: str | None = None) -> Mention:
+        if label == clean(view.text[begin:end]):
+            label = clean(view.original[begin:end])  # as the text writes it, full-width brackets and all
         return Mention(
             span=Span(view.offset + begin, view.offset + end),
             surface=view.original[begin:end],
@@ -116,7 +118,7 @@ class NameRules:
             priority=priority,
         )
 
-    def _walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None, digits_stop: bool = False) -> int:
+    def walk_left(self, view: SentenceView, head_begin: int, max_chars: int = 36, boundaries: frozenset[str] | None = None, digits_stop: bool = False) -> int:
         """Start of the name whose head starts at ``head_begin``: back over tokens to a boundary.
 
         The token the head starts in is taken whole (历史文化名城 is one token); then whole tokens
@@ -200,7 +202,7 @@ class NameRules:
                 continue
             begin, raw = found[0], view.text[found[0] : match.end()]
             label = canonical_body(raw, places)
-            out.append(self._mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
+            out.append(self.mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
         return out
 
     def _body_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> tuple[int, bool] | None:
@@ -208,7 +210,7 @@ class NameRules:
         pos = unit_begin
         has_mid = False
         if unit.endswith("领导小组"):
-            pos = self._walk_left(view, pos + len(unit) - 4, 24, self.function_words)
+            pos = self.walk_left(view, pos + len(unit) - 4, 24, self.function_words)
             return (pos, True) if pos < unit_begin + len(unit) - 4 else None
         if unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
             for mid in _MIDS:
@@ -259,7 +261,7 @@ class NameRules:
         for m in self.embassy.finditer(view.text) if "驻" in view.text else ():  # 驻 is part of every match
             head = "大使馆" if m["h"] == "使馆" else m["h"]
             label = f"{m['cn'] or '中国'}驻{m['p']}{head}"
-            out.append(self._mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
+            out.append(self.mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
         return out
 
     # --- quoted lists, brand labels, accounts, events ----------------------------------------
@@ -274,16 +276,16 @@ class NameRules:
                 continue
             run_begin = cue.end() + tail.start(1)
             for item_begin, item_end in _list_items(text, run_begin, cue.end() + tail.end(1)):
-                label = _clean(text[item_begin:item_end])
+                label = clean(text[item_begin:item_end])
                 if 2 <= len(label) <= 24:
-                    out.append(self._mention(view, item_begin, item_end, T.BRAND_LABEL, label, "pattern:brand-list", 40))
+                    out.append(self.mention(view, item_begin, item_end, T.BRAND_LABEL, label, "pattern:brand-list", 40))
         return out
 
     def brand_labels(self, view: SentenceView) -> list[Mention]:
         out = []
         text = view.text
         for m in self.brand_quote.finditer(text):
-            out.append(self._mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, _clean(m["n"]), "pattern:brand-quote", 40))
+            out.append(self.mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, clean(m["n"]), "pattern:brand-quote", 40))
         for quote in _QUOTED_4_60.finditer(text):
             items = _LIST_SEPARATOR.split(quote["n"])
             if len(items) > 1 and any(_BRAND_HEAD_END.search(item.strip()) for item in items):
@@ -291,19 +293,19 @@ class NameRules:
                 for item in items:
                     if 2 <= len(item.strip()) <= 12:
                         lead = len(item) - len(item.lstrip())
-                        out.append(self._mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
+                        out.append(self.mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
                     pos += len(item) + 1
         for m in self.brand_head.finditer(text) if any(head in text for head in _BRAND_HEAD_WORDS) else ():
-            begin = max(m.start(), self._walk_left(view, m.end() - 2, 12, self.brand_boundaries))
+            begin = max(m.start(), self.walk_left(view, m.end() - 2, 12, self.brand_boundaries))
             label = text[begin : m.end()]
             if len(label) >= 4:
-                out.append(self._mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
+                out.append(self.mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
         for cue in re.finditer("品牌", text):
             for size in (2, 3, 4):
                 begin = cue.start() - size
                 name = text[max(begin, 0) : cue.start()]
                 if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
-                    out.append(self._mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
+                    out.append(self.mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
                     break
         return out
 
@@ -315,15 +317,15 @@ class NameRules:
         text = view.text
         for m in self.account_after.finditer(text):
             if not _is_event_or_brand_tail(m["mid"]):
-                out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+                out.append(self.mention(view, m.start("n"), m.end("n"), T.ACCOUNT, clean(m["n"]), "pattern:account", 36))
         for m in self.account_before.finditer(text):
-            out.append(self._mention(view, m.start("n"), m.end("n"), T.ACCOUNT, _clean(m["n"]), "pattern:account", 36))
+            out.append(self.mention(view, m.start("n"), m.end("n"), T.ACCOUNT, clean(m["n"]), "pattern:account", 36))
         for m in self.account_run.finditer(text):
             for q in re.finditer(r"“(?P<n>[^“”\n]{1,40})”", m["run"]):
                 b = m.start("run") + q.start("n")
-                out.append(self._mention(view, b, b + len(q["n"]), T.ACCOUNT, _clean(q["n"]), "pattern:account", 36))
+                out.append(self.mention(view, b, b + len(q["n"]), T.ACCOUNT, clean(q["n"]), "pattern:account", 36))
         for m in self.handle.finditer(text):
-            out.append(self._mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
+            out.append(self.mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
         return out
 
     def events(self, view: SentenceView) -> list[Mention]:
@@ -336,16 +338,16 @@ class NameRules:
                 head = None
             if head and not (len(head) == 1 and len(name) <= 2):
                 begin = self._prefix_start(view, m.start())
-                label = _clean(text[begin : m.end()])
-                out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+                label = clean(text[begin : m.end()])
+                out.append(self.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
         for m in self.event_after_quote.finditer(text):
             head = m["h"]
             if not self._ends_token(view, m.end(), self.event_heads):
                 continue
             begin = self._prefix_start(view, m.start())
-            name = _clean(text[begin : m.end("n") + 1])
-            label = name if head in self.event_generic else _clean(text[begin : m.end()])
-            out.append(self._mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+            name = clean(text[begin : m.end("n") + 1])
+            label = name if head in self.event_generic else clean(text[begin : m.end()])
+            out.append(self.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
         last_chars = self.event_heads.last_chars
         for i, token in enumerate(view.tokens):
             if token.text[-1:] not in last_chars:  # cheap test first: a head ends the token
@@ -356,14 +358,14 @@ class NameRules:
             following = view.tokens[i + 1].text if i + 1 < len(view.tokens) else ""
             if len(head) == 1 and len(following) == 1 and not _is_punct(following) and following not in self.boundaries:
                 continue
-            begin = self._walk_left(view, token.begin)
+            begin = self.walk_left(view, token.begin)
             if begin == token.begin and token.text == head:
                 continue
             name = text[begin : token.end]
             if any(mark in name for mark in "“”《》等、") or _DATE_TAIL.search(name) or not self._named_enough(name, head):
                 continue
             if self._proper(name, head):
-                out.append(self._mention(view, begin, token.end, T.EVENT, _clean(name), "pattern:event-head", 10))
+                out.append(self.mention(view, begin, token.end, T.EVENT, clean(name), "pattern:event-head", 10))
         return out
 
     def _ends_token(self, view: SentenceView, end: int, heads: Heads) -> bool:
@@ -387,12 +389,12 @@ class NameRules:
             entry = self.lexicon.lookup(name)
             if entry is not None:
                 if name in entry.risky:  # only book-title marks make a risky name safe
-                    out.append(self._mention(view, m.start("n"), m.end("n"), entry.type, entry.label, "gazetteer", 20, entry.id))
+                    out.append(self.mention(view, m.start("n"), m.end("n"), entry.type, entry.label, "gazetteer", 20, entry.id))
                 continue
             if self.media_heads.ending(name):
-                out.append(self._mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
+                out.append(self.mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
             else:
-                out.append(self._mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
+                out.append(self.mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
         return out
 
     # --- organisations and outlets written plain ---------------------------------------------
@@ -403,7 +405,7 @@ class NameRules:
             head = match.group(0)
             if not self._head_ends_here(view, match.end()):
                 continue
-            begin = self._walk_left(view, match.start(), 20, digits_stop=True)
+            begin = self.walk_left(view, match.start(), 20, digits_stop=True)
             name = view.text[begin : match.end()]
             if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
@@ -411,7 +413,7 @@ class NameRules:
                 continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
-            out.append(self._mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
+            out.append(self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
         return out
 
     def _head_ends_here(self, view: SentenceView, end: int) -> bool:
@@ -432,7 +434,7 @@ class NameRules:
                     continue
                 if not self._name_token(view, m.start("n"), m.end("n")):
                     continue
-                out.append(self._mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
+                out.append(self.mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
         return out
 
     def _name_token(self, view: SentenceView, begin: int, end: int) -> bool:
@@ -446,7 +448,7 @@ class NameRules:
             if self.lexicon.lookup(name) is not None:
                 continue
             for m in re.finditer(re.escape(name), view.text):
-                out.append(self._mention(view, m.start(), m.end(), T.CITY, name, "pattern:local-place", 8))
+                out.append(self.mention(view, m.start(), m.end(), T.CITY, name, "pattern:local-place", 8))
         return out
 
 
@@ -530,7 +532,7 @@ def _is_event_or_brand_tail(mid: str) -> bool:
 QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")  # quotation and title marks, deleted
 
 
-def _clean(label: str) -> str:
+def clean(label: str) -> str:
     return label.translate(QUOTE_MARKS).strip(" 、,，")
 
 

@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 
 from citybrand_kg.errors import InputError
 from citybrand_kg.model import Document
-from citybrand_kg.resources import data_dir
+from citybrand_kg.resources import pattern_table
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -191,9 +191,7 @@ def _fold(ch: str) -> str:
 @functools.cache
 def _simplified() -> dict[str, str]:
     """Traditional character → simplified character (``data/patterns/traditional_characters.tsv``)."""
-    path = data_dir() / "patterns" / "traditional_characters.tsv"
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    return {row[0]: row[1] for row in rows[1:] if len(row) == 2 and len(row[0]) == len(row[1]) == 1}
+    return {row[0]: row[1] for row in pattern_table("traditional_characters") if len(row) == 2 and len(row[0]) == len(row[1]) == 1}
 
 
 class _FoldTable(dict[int, str]):
