@@ -172,6 +172,8 @@ class LetterInfo:
     addressee: str | None = None
     addressee_span: Span | None = None
     addressee_role: str | None = None  # 委员 / 代表 / 代表团
+    proposer: str | None = None  # the proposer named in the text when the salutation does not name them
+    proposer_span: Span | None = None
     proposal_kind: str | None = None  # 提案 / 建议
     proposal_number: str | None = None
     proposal_session: str | None = None
@@ -181,6 +183,7 @@ class LetterInfo:
     proposal_title_span: Span | None = None
     issuer: str | None = None
     issuer_span: Span | None = None
+    source_span: Span | None = None  # the name on a 来源：/ 发布机构： header line
     date: str | None = None
     date_span: Span | None = None
     city: str | None = None  # the document's own city/province, when it can be told

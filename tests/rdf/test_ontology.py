@@ -46,7 +46,7 @@ CONTRACT_PROPERTIES: dict[str, tuple[set[URIRef] | None, set[URIRef]]] = {
     "issuedBy": ({CBO.Document}, {CBO.Organization}),
     "addressee": ({CBO.Reply}, {CBO.Person, CBO.Organization}),  # a delegation is an Organization
     "respondsTo": ({CBO.Reply}, {CBO.Proposal}),
-    "proposer": ({CBO.Proposal}, {CBO.Person}),
+    "proposer": ({CBO.Proposal}, {CBO.Person, CBO.Organization}),  # a delegation, a party committee
     "submittedTo": ({CBO.Proposal}, {CBO.GovernmentBody}),
     "proposalNumber": ({CBO.Proposal}, {XSD.string}),
     "location": ({CBO.Event, CBO.Organization, CBO.CreativeWork}, {CBO.Place}),

@@ -32,9 +32,10 @@ from citybrand_kg.model import (
 
 T = EntityType
 _DATELINE = re.compile(r"\d{1,2}月\d{1,2}日\s*(?:电|讯)")
+_FILED = re.compile(r"^[^，,。；;\n]{0,6}?(?:\d{1,2}月\d{1,2}日\s*)?(?:电|讯|消息|报道|记者|通讯员|客户端)|^】")
 
 
-def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext) -> list[Mention]:
+def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, parties: frozenset[str] = frozenset()) -> list[Mention]:
     """Mentions of the addressee and the issuer where the letter's structure names them."""
     out = []
 
@@ -44,7 +45,9 @@ def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterIn
         out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=sentence_at(sentences, span), priority=P_LETTER))
 
     if letter.addressee:
-        add(letter.addressee_span, addressee_type(letter), letter.addressee)
+        add(letter.addressee_span, addressee_type(letter, parties), letter.addressee)
+    if letter.proposer:
+        add(letter.proposer_span, T.PERSON, letter.proposer)
     if letter.issuer:
         add(letter.issuer_span, T.GOVERNMENT_BODY, canonical_body(letter.issuer, places))
     return out
@@ -56,19 +59,41 @@ def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_ent
     issuer = entity_key(T.GOVERNMENT_BODY, canonical_body(letter.issuer, places)) if letter.issuer else None
     accounts = [e.key for e in entities if e.type is T.ACCOUNT]
     suffixes = tuple((suffix, entity.key) for suffix, entity in suffix_platforms)
-    return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=dateline_outlets(norm, linked))
+    publishers = dateline_outlets(norm, linked) + header_publishers(norm, letter, linked)
+    return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=publishers)
 
 
 def dateline_outlets(norm: str, linked: list[tuple[ResolvedMention, EntityType]]) -> tuple[tuple[str, Span], ...]:
-    """The outlets named in a news dateline (中新网宁波3月2日电, 齐鲁网·闪电新闻4月13日讯)."""
-    match = _DATELINE.search(norm[:600])
-    if match is None:
-        return ()
-    line_start = norm.rfind("\n", 0, match.start()) + 1
-    return tuple((m.entity, m.span) for m, type_ in linked if type_ is T.MEDIA_OUTLET and line_start <= m.span.begin < match.start())
+    """The outlets that filed a news story: named in the dateline (中新网宁波3月2日电, 齐鲁网·闪电新闻4月13日讯,
+    【某报讯】, 国际在线消息(记者 …)) or in a byline (（某日报记者 …）, 某网通讯员 …), in the first lines."""
+    head = norm[: min(len(norm), 600)]
+    lines_end = [m.end() for m in re.finditer(r"\n", head)][:5]
+    limit = lines_end[-1] if len(lines_end) >= 5 else len(head)
+    out = []
+    for m, type_ in linked:
+        if type_ is not T.MEDIA_OUTLET or m.span.begin >= limit:
+            continue
+        after = norm[m.span.end : m.span.end + 12]
+        line_start = norm.rfind("\n", 0, m.span.begin) + 1
+        dateline = _DATELINE.search(norm, m.span.end, norm.find("\n", m.span.end) if "\n" in norm[m.span.end :] else len(norm))
+        if _FILED.match(after) or (dateline is not None and line_start <= m.span.begin and not norm[m.span.end : dateline.start()].count("。")):
+            out.append((m.entity, m.span))
+    return tuple(dict.fromkeys(out))
 
 
-def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, facts: DocumentFacts) -> tuple[list[Entity], list[Relation]]:
+def header_publishers(norm: str, letter: LetterInfo, linked: list[tuple[ResolvedMention, EntityType]]) -> tuple[tuple[str, Span], ...]:
+    """Who published the text by its header: the body or outlet on a 来源：line, and, in a report
+    without a dateline, the body its title opens with (某市外办:…, 某市友协多措并举…)."""
+    out = []
+    if letter.source_span is not None:
+        out += [(m.entity, m.span) for m, type_ in linked if type_.is_organization and letter.source_span.contains(m.span)]
+    if not letter.is_reply and letter.title_span is not None and _DATELINE.search(norm[:600]) is None:
+        first = [(m, type_) for m, type_ in linked if m.span.begin == letter.title_span.begin]
+        out += [(m.entity, m.span) for m, type_ in first if type_ in (T.GOVERNMENT_BODY, T.ORGANIZATION)]
+    return tuple(out)
+
+
+def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, facts: DocumentFacts, parties: frozenset[str] = frozenset()) -> tuple[list[Entity], list[Relation]]:
     """The proposal and the body it went to (entities), and the letter's own relations."""
     entities: list[Entity] = []
     relations: list[Relation] = []
@@ -85,7 +110,7 @@ def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterIn
         rel(DOCUMENT, "date", letter.date, letter.date_span, "letter:date", literal=True, datatype="date")
     addressee_key = None
     if letter.addressee:
-        addressee_key = entity_key(addressee_type(letter), letter.addressee)
+        addressee_key = entity_key(addressee_type(letter, parties), letter.addressee)
         if letter.is_reply:  # the contract: only a Reply has an addressee
             rel(DOCUMENT, "addressee", addressee_key, letter.addressee_span, "letter:addressee")
     if letter.is_reply:
@@ -98,8 +123,10 @@ def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterIn
             rel(proposal.key, "session", letter.proposal_session, span, "letter:proposal", literal=True, datatype="string")
         if letter.proposal_title:
             rel(proposal.key, "title", letter.proposal_title, letter.proposal_title_span, "letter:proposal-title", literal=True, datatype="zh")
-        if addressee_key and addressee_type(letter) is T.PERSON:
+        if addressee_key and (addressee_type(letter, parties) is T.PERSON or letter.addressee_role == "代表团") or addressee_key and letter.addressee_role == "机关" and not letter.proposer:
             rel(proposal.key, "proposer", addressee_key, letter.addressee_span, "letter:proposer")
+        if letter.proposer:
+            rel(proposal.key, "proposer", entity_key(T.PERSON, letter.proposer), letter.proposer_span, "letter:proposer-named")
         body = submitted_to(letter, places)
         if body is not None:
             entities.append(Entity(key=entity_key(T.GOVERNMENT_BODY, body), type=T.GOVERNMENT_BODY, label=body))
@@ -107,8 +134,11 @@ def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterIn
     return entities, relations
 
 
-def addressee_type(letter: LetterInfo) -> EntityType:
-    """A delegation is an organisation, a body addressed as such a government body, anyone else a person."""
+def addressee_type(letter: LetterInfo, parties: frozenset[str] = frozenset()) -> EntityType:
+    """A delegation is an organisation, a body addressed as such a government body (but the committee of
+    a party other than the CPC an organisation: ``parties``), anyone else a person."""
+    if letter.addressee_role == "机关" and letter.addressee and letter.addressee.startswith(tuple(parties)):
+        return T.ORGANIZATION
     return {"代表团": T.ORGANIZATION, "机关": T.GOVERNMENT_BODY}.get(letter.addressee_role or "", T.PERSON)
 
 
@@ -133,8 +163,9 @@ def submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
     kind = "政协" if "政协" in body or letter.proposal_kind == "提案" else "人大"
     match = re.match(r"^(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
     prefix = match.group("p") if match else "市"
-    name = canonical_body(prefix + kind, places)
-    return None if name.startswith(("市", "省", "区", "县")) else name
+    if match is None and (place := re.match(r"^(?:政协|人大)(?P<p>[\u3400-\u9fff]{2,8}?)(?=[一二三四五六七八九十\d]+届)", body)):
+        prefix = place.group("p")  # 政协某州十二届三次会议
+    return canonical_body(prefix + kind, places)
 
 
 def sentence_at(sentences: tuple[Sentence, ...], span: Span) -> int:

@@ -9,58 +9,86 @@ CPPCC 提案 and NPC 建议 replies (答复 / 回复 / 答复函 / 办理情况)
 
 from __future__ import annotations
 
+import functools
 import re
 
 from citybrand_kg.model import LetterInfo, Span
 from citybrand_kg.read.sentences import section_marker
+from citybrand_kg.resources import pattern_table, pattern_words
 
 _CN = "一二三四五六七八九十零〇"
 _HAN = r"\u3400-\u9fff"
-
-_REPLY_TITLE = re.compile(r"(答复|回复|复函|办理情况|答复函|的函)")
+_LEVEL = "(?:市|省|区|县|州|盟|自治区|自治州)"
+_BODY = (
+    rf"(?:[{_HAN}]{{0,8}}?{_LEVEL})?(?:政协|人大)(?:[{_HAN}]{{2,8}}?(?=[{_CN}\d]+届))?(?:第?[{_CN}\d]+届[{_CN}\d]+次会议)?"
+    rf"|(?:[{_HAN}]{{0,8}}?{_LEVEL})?第?[{_CN}\d]+届(?:政协|人大)[{_CN}\d]+次会议"
+)
+_NUMBER = r"(?:上)?\s*第?\s*(?P<num>\d{1,10})\s*号"
 _DOC_NUMBER = re.compile(rf"[{_HAN}A-Za-z]{{1,12}}[〔\[(【﹝]\d{{4}}[〕\])】﹞]\s*第?\d{{1,5}}\s*号")
-_ADDRESSEE = re.compile(
-    rf"^\s*(?:尊敬的)?(?P<name>[{_HAN}·]{{2,12}}?)(?P<etc>等)?(?P<role>委员|代表团|代表|同志|先生|女士)(?:们)?\s*[:：]"
-)
-_PROPOSAL = re.compile(
-    rf"(?P<body>(?:[{_HAN}]{{0,8}}?(?:市|省|区|县|州|自治区))?(?:政协|人大)(?:第?[{_CN}\d]+届[{_CN}\d]+次会议)?"
-    rf"|(?:[{_HAN}]{{0,8}}?(?:市|省|区|县|州|自治区))?第?[{_CN}\d]+届(?:政协|人大)[{_CN}\d]+次会议)"
-    rf"(?:上)?第?(?P<num>\d{{1,7}})号(?P<kind>提案|建议)?"
-)
-_DESIGNATION = re.compile(r"(?:[\u3400-\u9fff]{0,12}?(?:政协|人大)[\u3400-\u9fff\d]{0,16}?)?第?(?P<num>\d{1,7})号(?:提案|建议)")
+_PROPOSAL = re.compile(rf"(?P<body>{_BODY}){_NUMBER}(?:代表|委员)?(?P<kind>提案|建议)?")
+_DESIGNATION = re.compile(rf"(?:{_BODY})?{_NUMBER}\s*(?:代表|委员)?(?:提案|建议)")
 """Where the text names the proposal by its number (市政协292号提案, 第472号建议), with the body in front."""
-_NUMBER_ONLY = re.compile(r"[(（]\s*(?:[\u3400-\u9fff]{0,12}?)第?(?P<num>\d{1,7})号\s*[)）]")
+_NUMBER_ONLY = re.compile(r"[(（]\s*(?:[\u3400-\u9fff]{0,12}?)第?(?P<num>\d{1,10})号\s*[)）]")
 _SESSION = re.compile(rf"第?(?P<a>[{_CN}\d]+届)(?:人大|政协|人民代表大会)?(?P<b>[{_CN}\d]+次会议)")
-_PROPOSAL_TITLE = re.compile(
-    r"(?:提出|所提|提交)(?:的|了)?\s*[《“\"]?\s*(?P<title>关于[^《》\n]{2,80}?(?:的)?(?:建议|提案|意见))\s*[》”\"]?"
+_PROPOSAL_TITLES = (
+    re.compile(r"(?:提出|所提|提交)(?:的|了)?[:：]?\s*[《“\"]\s*(?P<title>关于[^《》“”\n]{2,80}?)\s*[》”\"](?:的)?(?:建议|提案)"),
+    re.compile(r"(?:提出|所提|提交)(?:的|了)?[:：]?\s*[《“\"]?\s*(?P<title>关于[^《》\n]{2,80}?(?:的)?(?:建议|提案|意见))\s*[》”\"]?"),
 )
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"(?P<y>[二〇零一二三四五六七八九]{4})年(?P<m>[十一二三四五六七八九]{1,3})月(?P<d>[十一二三四五六七八九]{1,3})日")
-_ADDRESSEE_BODY = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:委员会|常委会|人民政府|政府|人大|政协|局|厅|办公室))\s*[:：]\s*$")
-_ISSUER_TAIL = re.compile(
-    rf"^[{_HAN}()（）、]{{2,40}}(?:部|局|厅|委|委员会|办公室|办|政府|中心|院|会|工委|党委|集团|公司)$"
-)
-_TITLE_ISSUER = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于)?(?:对|就)")
-_COMMITMENT = re.compile(r"(下一步|今后|下阶段|接下来|未来|我们将|我局将|我厅将|我委将|我办将|将进一步|将继续|将积极)")
+_ADDRESSEE_BODY = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:委员会|常委会|人民政府|政府|人大|政协|局|厅|办公室|委|部|会|组))\s*[:：]\s*$")
 _SUGGESTION_CUE = re.compile(r"(您|你们|贵团)[^。]{0,120}?(提出|所提|建议)")
 _QUOTE = re.compile(r"“[^”]{2,200}”")
 
 
-def read_letter(text: str, level_words: frozenset[str] = frozenset()) -> LetterInfo:
+class _Vocabulary:
+    """The letter's words (``data/patterns/letter.tsv``) compiled into patterns, once per process."""
+
+    def __init__(self) -> None:
+        words: dict[str, list[str]] = {}
+        for kind, word, *_rest in pattern_table("letter"):
+            words.setdefault(kind, []).append(word)
+        alt = {kind: "|".join(sorted(map(re.escape, ws), key=lambda w: (-len(w), w))) for kind, ws in words.items()}
+        self.addressee = re.compile(rf"^\s*(?:尊敬的)?(?P<name>[{_HAN}·]{{2,12}}?)(?P<etc>等)?(?P<role>{alt['role']})(?:们)?\s*[:：]")
+        self.reply_title = re.compile(rf"(?:{alt['reply']})")
+        self.commitment = re.compile(rf"(?:{alt['commitment']})")
+        self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt['issuer_head']})$")
+        self.title_issuer = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于对|关于|对|就)")
+        self.source = re.compile(rf"^(?:{alt['source']})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")
+        self.date_label = re.compile(rf"^(?:{alt['date']})\s*[:：]")
+        surnames = "|".join(sorted(map(re.escape, pattern_words("surnames")), key=lambda w: (-len(w), w)))
+        self.proposer = re.compile(
+            rf"(?:^|(?<=[^{_HAN}])|(?<=代表团)|(?<=委员会)|(?<=[、○]))(?P<name>(?:{surnames})[{_HAN}]{{1,2}}?)"
+            rf"(?:等[^，,。:：]{{0,6}}?)?(?:代表|委员)(?!团)(?:们)?[^，,。]{{0,30}}?(?:{alt['proposer_verb']})"
+        )
+        self.no_title = frozenset(words.get("no_title", ()))
+        self.busy = re.compile("|".join(map(re.escape, (w for w in pattern_words("name_boundaries") if len(w) >= 2))))
+
+
+@functools.cache
+def _vocabulary() -> _Vocabulary:
+    return _Vocabulary()
+
+
+def read_letter(text: str) -> LetterInfo:
     """Find the letter structure of a (normalised) document text."""
+    v = _vocabulary()
     lines = _lines(text)
     head = lines[:12]
     addressee = _find_addressee(head)
     proposal = _PROPOSAL.search(text[: _head_limit(text)])
     title, title_span = _find_title(lines)
-    is_reply = addressee is not None and (proposal is not None or _PROPOSAL_TITLE.search(text) is not None or bool(title and _REPLY_TITLE.search(title)))
+    ptitle = _proposal_title(text)
+    proposer = v.proposer.search(text[: _head_limit(text) + 400])
+    replying = proposal is not None or ptitle is not None or bool(title and v.reply_title.search(title))
+    is_reply = (addressee is not None or (proposer is not None and ptitle is not None)) and replying
     issuer, issuer_span = _find_issuer(lines, title, title_span)
     date, date_span = _find_date(text, lines)
     number = _DOC_NUMBER.search(text[: _head_limit(text)])
-    ptitle = _PROPOSAL_TITLE.search(text)
     proposal_number = proposal.group("num") if proposal else _proposal_number_only(text, ptitle)
     session = _SESSION.search(proposal.group(0)) if proposal else None
     kind = (proposal.group("kind") if proposal else None) or _kind(ptitle.group("title") if ptitle else None, addressee)
+    named_proposer = proposer is not None and (addressee is None or addressee[2] == "机关")
     return LetterInfo(
         is_reply=is_reply,
         title=title,
@@ -69,6 +97,8 @@ def read_letter(text: str, level_words: frozenset[str] = frozenset()) -> LetterI
         addressee=addressee[0] if addressee else None,
         addressee_span=addressee[1] if addressee else None,
         addressee_role=addressee[2] if addressee else None,
+        proposer=proposer.group("name") if named_proposer and is_reply and proposer else None,
+        proposer_span=Span(proposer.start("name"), proposer.end("name")) if named_proposer and is_reply and proposer else None,
         proposal_kind=kind if is_reply else None,
         proposal_number=proposal_number if is_reply else None,
         proposal_session=session.group("a") + session.group("b") if session else None,
@@ -78,6 +108,7 @@ def read_letter(text: str, level_words: frozenset[str] = frozenset()) -> LetterI
         proposal_title_span=Span(ptitle.start("title"), ptitle.end("title")) if ptitle and is_reply else None,
         issuer=issuer,
         issuer_span=issuer_span,
+        source_span=_source_span(lines),
         date=date,
         date_span=date_span,
         sections=_sections(text, lines),
@@ -102,12 +133,19 @@ def _head_limit(text: str) -> int:
     return min(len(text), 600)
 
 
+def _proposal_title(text: str) -> re.Match[str] | None:
+    """The title of the proposal where the reply quotes it (您提出的《关于…的建议》, 提出:“关于…”的建议)."""
+    found = [m for m in (pattern.search(text) for pattern in _PROPOSAL_TITLES) if m is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] | None:
+    v = _vocabulary()
     for begin, _end, line in head:
         body = _ADDRESSEE_BODY.match(line)
-        if body and not _ADDRESSEE.match(line):
+        if body and not v.addressee.match(line):
             return body.group("name"), Span(begin + body.start("name"), begin + body.end("name")), "机关"
-        match = _ADDRESSEE.match(line)
+        match = v.addressee.match(line)
         if match:
             name = match.group("name")
             role = match.group("role")
@@ -120,10 +158,11 @@ def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] |
 
 
 def _find_title(lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | None]:
+    v = _vocabulary()
     for begin, end, line in lines[:4]:
-        if _ADDRESSEE.match(line) or line.endswith((":", "：")) or len(line) > 120 or len(line) < 4:
+        if v.addressee.match(line) or line.endswith((":", "：")) or len(line) > 120 or len(line) < 4:
             continue
-        if _ISSUER_TAIL.match(line) or _DOC_NUMBER.fullmatch(line) or line in ("同意公开", "主动公开", "依申请公开"):
+        if v.issuer_tail.match(line) or _DOC_NUMBER.fullmatch(line) or line in v.no_title or v.source.match(line) or v.date_label.match(line):
             continue
         if re.fullmatch(r"[\d\s\-:：/.年月日()（）A-Za-z]+", line):
             continue
@@ -132,22 +171,37 @@ def _find_title(lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | N
 
 
 def _find_issuer(lines: list[tuple[int, int, str]], title: str | None, title_span: Span | None) -> tuple[str | None, Span | None]:
+    v = _vocabulary()
     for begin, end, line in reversed(lines[-4:]):
         if _DATE.fullmatch(line) or _CN_DATE.fullmatch(line):
             continue
-        if _ISSUER_TAIL.match(line) and len(line) <= 40:
+        if v.issuer_tail.match(line) and len(line) <= 40 and not v.busy.search(line):
             return line, Span(begin, end)
     for begin, end, line in lines[:8]:
-        if _ISSUER_TAIL.match(line) and len(line) <= 30:
+        if v.issuer_tail.match(line) and len(line) <= 30 and not v.busy.search(line):
             return line, Span(begin, end)
+        source = v.source.match(line)
+        if source and v.issuer_tail.match(source.group("name")):
+            return source.group("name"), Span(begin + source.start("name"), begin + source.end("name"))
     if title and title_span:
-        match = _TITLE_ISSUER.match(title)
+        match = v.title_issuer.match(title)
         if match:
             return match.group("org"), Span(title_span.begin, title_span.begin + match.end("org"))
     return None, None
 
 
+def _source_span(lines: list[tuple[int, int, str]]) -> Span | None:
+    """The name on a header line that says who published the text (来源：…, 发布机构：…)."""
+    v = _vocabulary()
+    for begin, _end, line in lines[:8]:
+        source = v.source.match(line)
+        if source:
+            return Span(begin + source.start("name"), begin + source.end("name"))
+    return None
+
+
 def _find_date(text: str, lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | None]:
+    v = _vocabulary()
     for begin, _end, line in reversed(lines[-4:]):
         match = _DATE.fullmatch(line)
         if match:
@@ -157,7 +211,8 @@ def _find_date(text: str, lines: list[tuple[int, int, str]]) -> tuple[str | None
             return _cn_iso(cn), Span(begin, begin + len(line))
     for begin, _end, line in lines[:4]:
         match = _DATE.search(line)
-        if match and (line.startswith(("(", "（")) or "发布" in line or "时间" in line):
+        labelled = line.startswith(("(", "（")) or v.date_label.match(line) or re.search(r"(?:发布|时间)\s*[:：]", line)
+        if match and (labelled or _DATE.fullmatch(line.split()[0] if line.split() else line)):
             return _iso(match), Span(begin + match.start(), begin + match.end())
     return None, None
 
@@ -193,12 +248,17 @@ def _body(match: re.Match[str]) -> str:
 
 
 def _designation(text: str, number: str | None) -> tuple[str, Span] | None:
-    """The first place the text names the proposal by its number, without 关于对/对 in front."""
+    """The first place the text names the proposal by its number: the designation only, without the
+    issuer or the 关于对 in front of it, and without line breaks (a title may wrap)."""
     if not number:
         return None
     for match in _DESIGNATION.finditer(text):
         if match.group("num") == number:
-            return re.sub(r"^(?:关于)?对", "", match.group(0)), Span(match.start(), match.end())
+            label = re.sub(r"\s+", "", match.group(0))
+            cut = re.match(r"^.*(?:关于|对于|对|就)(?=[^关对就]*?(?:政协|人大|第?\d))", label)
+            begin = match.start() + (cut.end() if cut and cut.end() < len(label) - 3 else 0)
+            shown = re.sub(r"\s+", "", text[begin : match.end()])
+            return shown, Span(begin, match.end())
     return None
 
 
@@ -250,7 +310,7 @@ def _suggestions(text: str) -> tuple[Span, ...]:
 def _commitments(text: str, lines: list[tuple[int, int, str]]) -> tuple[Span, ...]:
     spans = []
     for sentence in re.finditer(r"[^。;；\n]+[。;；]?", text):
-        if _COMMITMENT.search(sentence.group(0)):
+        if _vocabulary().commitment.search(sentence.group(0)):
             s = sentence.group(0).strip()
             begin = sentence.start() + sentence.group(0).index(s[0])
             spans.append(Span(begin, begin + len(s)))
