@@ -114,6 +114,7 @@ class Mention:
     key: str | None = None
     priority: int = 0  # higher wins among equal spans
     quantity: Quantity | None = None  # the parsed figure, for quantity mentions
+    aliases: tuple[str, ...] = ()  # other names the text gives it (the halves of 甲暨乙)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from citybrand_kg.extract.gazetteers import Lexicon, load_lexicon
 from citybrand_kg.extract.letter_facts import document_facts, letter_facts, letter_mentions
 from citybrand_kg.extract.mentions import Recognisers, document_mentions
 from citybrand_kg.extract.places import document_places
-from citybrand_kg.extract.relations import document_relations, sorted_relations
+from citybrand_kg.extract.relations import RelationVocabulary, document_relations, sorted_relations
 from citybrand_kg.model import Document, Extraction, Token
 from citybrand_kg.read.documents import document_key, normalized, read_document
 from citybrand_kg.read.letter import read_letter
@@ -43,6 +43,7 @@ class Extractor:
         self.recognisers = Recognisers.load(self.lexicon, self.is_word)
         self._suffix_platforms = suffix_platforms(self.lexicon)
         self._parties = self.lexicon.word_set("party_organizations")
+        self._relation_words = RelationVocabulary(self.lexicon.pairs("relations"))
 
     def is_word(self, text: str) -> bool:
         """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
@@ -61,10 +62,11 @@ class Extractor:
         starts = {s.span.begin + begin for s in sentences for begin in map(itemgetter(0), tokens[s.index])}
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
         from_letter = letter_mentions(text, sentences, letter, places, self._parties)
-        mentions = document_mentions(text, norm, sentences, tokens, from_letter, self.recognisers, places)
+        blocked = (letter.proposal_designation[1],) if letter.proposal_designation else ()
+        mentions = document_mentions(text, norm, sentences, tokens, from_letter, self.recognisers, places, blocked)
         entities, linked = link_mentions(doc_key, mentions, self.lexicon)
         facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms)
-        relations = document_relations(norm, sentences, linked, letter, facts)
+        relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
         own_entities, own_relations = letter_facts(doc_key, sentences, letter, places, facts, self._parties)
         own_entities += implied_entities(relations, city_entry, self._suffix_platforms, {e.key for e in entities})
         return Extraction(

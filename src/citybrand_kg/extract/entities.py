@@ -105,7 +105,7 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
 
 
 def _aliases(mention: Mention) -> tuple[str, ...]:
-    found = []
+    found = list(mention.aliases)
     surface = mention.surface.translate(QUOTE_MARKS).strip()
     if surface and surface != mention.label:
         found.append(surface)
@@ -157,7 +157,41 @@ def link_mentions(doc_key: str, mentions: list[Mention], lexicon: Lexicon) -> tu
             entity = link_mention(mention, lexicon)
         entities.append(entity)
         linked.append((resolved(mention, entity), entity.type))
-    return merge_entities(entities), linked
+    return merge_editions(merge_entities(entities), linked)
+
+
+_EDITION = re.compile(r"^(?:(?:19|20)\d{2}年?)?(?:第[一二三四五六七八九十百零〇两\d]+[届期次季轮])?")
+_MARKS = re.compile(r"[\s\-—–·.,，、:：“”\"'《》()（）]")
+_GENERIC_TAIL = re.compile(r"(?:系列活动|主题活动|活动)$")
+
+
+def event_core(label: str) -> str:
+    """What names an event whatever its edition or punctuation: 第十次某某会-某某恳谈会 → 某某会某某恳谈会."""
+    return _GENERIC_TAIL.sub("", _MARKS.sub("", _EDITION.sub("", label)))
+
+
+def merge_editions(entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]]) -> tuple[list[Entity], list[tuple[ResolvedMention, EntityType]]]:
+    """One node per event: names that differ only by an edition, a year, punctuation or a trailing
+    活动 are one event, labelled by the longest name, the others its aliases."""
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        if entity.type is T.EVENT and len(core := event_core(entity.label)) >= 3:
+            groups.setdefault(core, []).append(entity)
+    renamed: dict[str, Entity] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keep = max(members, key=lambda e: (len(e.label), e.label))
+        names = tuple(dict.fromkeys(n for e in members for n in (e.label, *e.aliases) if n != keep.label))
+        merged = replace(keep, aliases=tuple(dict.fromkeys((*keep.aliases, *names))))
+        for member in members:
+            renamed[member.key] = merged
+    if not renamed:
+        return entities, linked
+    out = {e.key: e for e in entities if e.key not in renamed}
+    out.update({e.key: e for e in renamed.values()})
+    relinked = [(replace(m, entity=renamed[m.entity].key) if m.entity in renamed else m, t) for m, t in linked]
+    return sorted(out.values(), key=lambda e: e.key), relinked
 
 
 def suffix_platforms(lexicon: Lexicon) -> tuple[tuple[str, Entity], ...]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
+from citybrand_kg.extract.event_names import EventNames
 from citybrand_kg.extract.gazetteers import Lexicon, SurfaceIndex
 from citybrand_kg.extract.place_names import PlaceNames
 from citybrand_kg.extract.quantities import find_quantities
@@ -52,24 +53,30 @@ class Recognisers:
     lexicon: Lexicon
     names: NameRules
     places: PlaceNames
+    events: EventNames
 
     @classmethod
     def load(cls, lexicon: Lexicon, is_word: Callable[[str], bool]) -> Recognisers:
         names = NameRules(lexicon, is_word)
-        return cls(lexicon=lexicon, names=names, places=PlaceNames(names))
+        return cls(lexicon=lexicon, names=names, places=PlaceNames(names), events=EventNames(names))
 
 
-def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], recognisers: Recognisers, places: PlaceContext) -> list[Mention]:
+def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], recognisers: Recognisers, places: PlaceContext, blocked: tuple[Span, ...] = ()) -> list[Mention]:
     """The resolved mentions of a whole document, in text order: each sentence's candidates (and the
-    letter structure's mentions in it) resolved, then the pattern-found names found again."""
+    letter structure's mentions in it) resolved, then the pattern-found names found again. No event
+    mention overlaps a ``blocked`` span (the proposal's designation: its session is not an event)."""
     found: list[Mention] = []
     for sentence in sentences:
         b, e = sentence.span.begin, sentence.span.end
         view = SentenceView(index=sentence.index, offset=b, text=norm[b:e], original=text[b:e], tokens=tokens[sentence.index])
         candidates = find_mentions(view, recognisers, places)
+        if blocked:
+            candidates = [c for c in candidates if c.type is not T.EVENT or not any(c.span.overlaps(span) for span in blocked)]
         candidates += [m for m in letter_mentions if m.sentence == sentence.index]
         found += resolve_mentions(candidates)
-    return sorted(found + repeated_names(text, norm, sentences, found), key=lambda m: (m.span.begin, m.span.end))
+    found += repeated_names(text, norm, sentences, found)
+    found += event_references(text, norm, sentences, found, recognisers.events)
+    return sorted(found, key=lambda m: (m.span.begin, m.span.end))
 
 
 def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceContext) -> list[Mention]:
@@ -81,7 +88,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += rules.embassies(view)
     found += rules.quoted_lists(view)
     found += rules.accounts(view)
-    found += rules.events(view)
+    found += recognisers.events.events(view)
     found += rules.brand_labels(view)
     found += rules.works_and_media(view)
     found += rules.organizations(view, places)
@@ -250,3 +257,32 @@ def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found:
             extra.append(replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index))
             spans.append(span)
     return extra
+
+
+def event_references(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention], events: EventNames) -> list[Mention]:
+    """此次大会, 本届论坛, 本次主题展览: a phrase that refers back to a named event by its head is a
+    mention of the latest event before it whose name ends with that head (never a bare 活动)."""
+    named = sorted((m for m in found if m.type is T.EVENT), key=lambda m: m.span.begin)
+    if not named:
+        return []
+    taken = sorted((m.span.begin, m.span.end) for m in found)
+    out: list[Mention] = []
+    for match in events.reference.finditer(norm):
+        head = match.group("head")
+        span = Span(match.start(), match.end())
+        if head in events.activity_heads or any(b < span.end and span.begin < e for b, e in taken):
+            continue
+        earlier = [m for m in named if m.span.end <= span.begin and any(_same_head(name, head) for name in (m.label, *m.aliases))]
+        if not earlier:
+            continue
+        sentence = next((s for s in sentences if s.span.begin <= span.begin < s.span.end), None)
+        if sentence is None or span.end > sentence.span.end:
+            continue
+        antecedent = earlier[-1]
+        out.append(replace(antecedent, span=span, surface=text[span.begin : span.end], source="reference", sentence=sentence.index, priority=P_PATTERN, aliases=()))
+    return out
+
+
+def _same_head(label: str, head: str) -> bool:
+    """Does an event's name end with the head a reference uses (大会, 主题展览 ~ 主题展, 展览 ~ 展)?"""
+    return label.endswith(head) or (head.endswith("展览") and label.endswith(head[:-1])) or (len(head) >= 2 and label.endswith(head[-2:]))

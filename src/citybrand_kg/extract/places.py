@@ -77,7 +77,7 @@ def _local_levels(text: str) -> dict[str, str]:
     most voted name wins, the shorter on a tie (桃浦镇 over 通过桃浦镇).
     """
     counts: Counter[tuple[str, str]] = Counter()
-    for m in re.finditer(r"[区县镇]", text):
+    for m in re.finditer(r"[区县镇](?![村乡街])", text):  # 民俗镇村: towns and villages, not a town
         end = m.end()
         for k in (2, 3, 4):
             name = text[max(0, m.start() - k) : end]

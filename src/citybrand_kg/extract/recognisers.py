@@ -28,7 +28,7 @@ _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "�
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
 _BEGIN = itemgetter(0)  # of a Token
 _END = itemgetter(1)
-_POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
+POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
 _BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
 _BRAND_HEAD_WORDS = tuple(_BRAND_HEADS.split("|"))
 _LEADING_GROUP = "领导小组"
@@ -37,10 +37,6 @@ _QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")
 _LIST_SEPARATOR = re.compile(r"[、,，]")
 _HAN_RUN = re.compile(rf"[{HAN}]+")
 _BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
-_STRONG_PREFIX = ("世界", "全球", "国际", "全国", "全省", "全市", "中外", "海峡两岸", "两岸", "亚洲", "亚太", "中国")
-_WEAK_HEADS = frozenset(("活动", "主题活动", "系列活动", "行动", "工程", "计划", "周", "月", "展", "评选", "仪式", "演出", "巡演", "展演", "采风", "季", "开幕式"))
-_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届期次季轮]|(?:19|20)\d{2}|[A-Za-z]")
-_DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
 _NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
 _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
 
@@ -59,7 +55,8 @@ class NameRules:
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
         self.event_generic = w("event_generic")
-        self.event_heads = Heads(w("event_heads"))
+        self.strong_prefixes = _longest_first(w("strong_prefixes"))
+        self.policy_tail = POLICY_TAIL
         self.org_heads = _longest_first(w("organization_heads"))
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
@@ -93,9 +90,6 @@ class NameRules:
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
         self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
-        self.quoted = re.compile(r"[“《](?P<n>[^“”《》\n]{1,60})[”》]")
-        event_alt = word_alternation(self.event_heads)
-        self.event_after_quote = re.compile(rf"[“《](?P<n>[^“”《》\n]{{2,60}})[”》](?P<h>[{HAN}]{{0,6}}?(?:{event_alt}))")
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -132,7 +126,7 @@ class NameRules:
             start = tokens[inside].begin
         for j in range(bisect_right(tokens, start, key=_END) - 1, -1, -1):  # back from the last token ending by start
             token = tokens[j]
-            if token.end < start or _stops(token.text, stop) or _is_punct(token.text) or head_begin - token.begin > max_chars:
+            if token.end < start or _stops(token.text, stop) or is_punct(token.text) or head_begin - token.begin > max_chars:
                 break
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
@@ -157,11 +151,11 @@ class NameRules:
         entry = self.lexicon.lookup(view.text[begin:end])
         return entry is not None and entry.type in PLACE_TYPES
 
-    def _is_country_abbreviation(self, ch: str) -> bool:
+    def is_country_abbreviation(self, ch: str) -> bool:
         ids = self.lexicon.risky_index.surfaces.get(ch, ())
         return ch == "中" or any(self.lexicon.entries[i].type is T.COUNTRY for i in ids)
 
-    def _has_place(self, text: str) -> bool:
+    def has_place(self, text: str) -> bool:
         """Does ``text`` contain a place name? Memoised: the same names are asked about again and again."""
         known = self._place_memo.get(text)
         if known is None:
@@ -169,27 +163,6 @@ class NameRules:
             if len(self._place_memo) < 100_000:
                 self._place_memo[text] = known
         return known
-
-    def _named_enough(self, name: str, head: str) -> bool:
-        """Besides its head (and, for weak heads, its places) a name needs two letters of its own."""
-        rest = name[: len(name) - len(head)]
-        if head in _WEAK_HEADS:
-            for match in self.lexicon.index.find(rest):
-                if self.lexicon.entries[match.ids[0]].type in PLACE_TYPES:
-                    rest = rest.replace(rest[match.begin : match.end], "")
-                    break
-        letters = re.findall(rf"[{HAN}A-Za-z]", rest)
-        return len(letters) >= 2 or bool(re.search(r"[A-Za-z]", rest))
-
-    def _proper(self, name: str, head: str) -> bool:
-        """Does a head-built name show a sign of being a proper name?"""
-        if _ORDINAL.search(name) or "“" in name or "《" in name:
-            return True
-        if self._has_place(name[: len(name) - len(head)] or name):
-            return True
-        if len(name) > 2 and all(self._is_country_abbreviation(ch) for ch in name[:2]):
-            return True
-        return head not in _WEAK_HEADS and name.startswith(_STRONG_PREFIX)
 
     # --- government bodies -----------------------------------------------------------------
 
@@ -304,7 +277,7 @@ class NameRules:
             for size in (2, 3, 4):
                 begin = cue.start() - size
                 name = text[max(begin, 0) : cue.start()]
-                if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self._has_place(name):
+                if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self.has_place(name):
                     out.append(self.mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
                     break
         return out
@@ -328,63 +301,13 @@ class NameRules:
             out.append(self.mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
         return out
 
-    def events(self, view: SentenceView) -> list[Mention]:
-        out = []
-        text = view.text
-        for m in self.quoted.finditer(text):
-            name = m["n"]
-            head = self.event_heads.ending(name)
-            if head and len(head) == 1 and not self._ends_token(view, m.end("n"), self.event_heads):
-                head = None
-            if head and not (len(head) == 1 and len(name) <= 2):
-                begin = self._prefix_start(view, m.start())
-                label = clean(text[begin : m.end()])
-                out.append(self.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
-        for m in self.event_after_quote.finditer(text):
-            head = m["h"]
-            if not self._ends_token(view, m.end(), self.event_heads):
-                continue
-            begin = self._prefix_start(view, m.start())
-            name = clean(text[begin : m.end("n") + 1])
-            label = name if head in self.event_generic else clean(text[begin : m.end()])
-            out.append(self.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
-        last_chars = self.event_heads.last_chars
-        for i, token in enumerate(view.tokens):
-            if token.text[-1:] not in last_chars:  # cheap test first: a head ends the token
-                continue
-            head = self.event_heads.of_token(token.text)
-            if head is None:
-                continue
-            following = view.tokens[i + 1].text if i + 1 < len(view.tokens) else ""
-            if len(head) == 1 and len(following) == 1 and not _is_punct(following) and following not in self.boundaries:
-                continue
-            begin = self.walk_left(view, token.begin)
-            if begin == token.begin and token.text == head:
-                continue
-            name = text[begin : token.end]
-            if any(mark in name for mark in "“”《》等、") or _DATE_TAIL.search(name) or not self._named_enough(name, head):
-                continue
-            if self._proper(name, head):
-                out.append(self.mention(view, begin, token.end, T.EVENT, clean(name), "pattern:event-head", 10))
-        return out
-
-    def _ends_token(self, view: SentenceView, end: int, heads: Heads) -> bool:
-        """Does a token ending at ``end`` end with one of ``heads`` (one-character heads: whole token)?"""
-        return any(t.end == end and heads.of_token(t.text) is not None for t in view.tokens)
-
-    def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
-        """Ordinal written right before a quoted name (第五届“…”; a year before a quoted name is its date)."""
-        before = view.text[max(0, quote_begin - 8) : quote_begin]
-        m = re.search(r"第[一二三四五六七八九十百\d]+[届期次季]$", before)
-        return quote_begin - len(m.group(0)) if m else quote_begin
-
     # --- works and outlets in 《》 -----------------------------------------------------------
 
     def works_and_media(self, view: SentenceView) -> list[Mention]:
         out = []
         for m in re.finditer(r"《(?P<n>[^《》\n]{1,40})》", view.text):
             name = m["n"].strip()
-            if name.startswith("关于") or _POLICY_TAIL.search(name):
+            if name.startswith("关于") or POLICY_TAIL.search(name):
                 continue
             entry = self.lexicon.lookup(name)
             if entry is not None:
@@ -409,7 +332,7 @@ class NameRules:
             name = view.text[begin : match.end()]
             if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
-            if not (self._has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(_STRONG_PREFIX)):
+            if not (self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)):
                 continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
@@ -521,7 +444,7 @@ def _stops(token: str, stop: frozenset[str]) -> bool:
     return token in stop or (len(token) > 2 and token[-2:] in stop)
 
 
-def _is_punct(token: str) -> bool:
+def is_punct(token: str) -> bool:
     return all(ch in _PUNCT or ch.isspace() for ch in token)
 
 

@@ -37,14 +37,34 @@ from citybrand_kg.model import (
 
 T = EntityType
 _CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
-_TO_PLACE = re.compile(r"(?:在|赴|到|于|走进|登陆|前往|出访|落地|亮相|远赴)$")
 _PLACE_JOIN = re.compile(r"^[、和及与]?$")
-_PARTNER_START = re.compile(r"(?:与|同|携手|联合|和)$")
-_PARTNER_VERB = re.compile(r"(联合举办|共同举办|联合主办|合办|举办|主办|承办|推出|合作|战略合作|签订|签署|联动|共建|形成|建立|开展|共同)")
-_ORGANIZE = re.compile(r"^\s*(?:成功|先后|共同|联合|积极|精心|还|也|将|已)?(?:举办|主办|承办|召开|举行|发起|组织|策划|开展|推出|启动)(?:了)?")
 _ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
-_LOCATED = (T.EVENT, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY)
+_LOCATED = (T.EVENT, T.CREATIVE_WORK)
 _MEASURED = (T.EVENT, T.ACCOUNT, T.MEDIA_OUTLET, T.ORGANIZATION, T.GOVERNMENT_BODY, T.CREATIVE_WORK)
+_ACTOR_JOIN = re.compile(r"^[》”]?[、,和及与]?[《“]?$")
+_TRAVELLERS = re.compile(r"(?:代表团|访问团|考察团|采访团|艺术团|交流团|团组)$")
+
+
+class RelationVocabulary:
+    """The words of the patterns (``data/patterns/relations.tsv``) compiled once."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        words: dict[str, list[str]] = {}
+        for kind, word in rows:
+            words.setdefault(kind, []).append(word)
+
+        def alt(kind: str) -> str:
+            return "|".join(sorted(map(re.escape, words.get(kind, ())), key=lambda w: (-len(w), w))) or "(?!)"
+
+        self.place_cue = re.compile(rf"(?:{alt('place_cue')})$")
+        self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})$")
+        self.partner_start = re.compile(rf"(?:{alt('partner_start')})$")
+        self.partner_verb = re.compile(rf"({alt('partner_verb')})")
+        self.organize = re.compile(rf"^\s*(?:{alt('organize_adverb')})?(?:{alt('organize_verb')})(?:了)?")
+        self.organize_by = re.compile(rf"(?:{alt('organize_by')})$")
+        self.by_verb = re.compile(rf"^(?:等[\u3400-\u9fff]{{0,4}}?)?\s*(?:联合|共同)?(?P<v>{alt('organize_verb')}|{alt('helper_verb')})")
+        self.helper_verb = frozenset(words.get("helper_verb", ()))
+        self.not_measured = re.compile(rf"^(?:{alt('not_measured_after')})")
 
 
 class Linked(NamedTuple):
@@ -72,7 +92,7 @@ _ENDS_WITH_DENG = re.compile(r"等\s*$")  # A、B、C等 (20余家)
 _CLAUSE_PUNCT = re.compile(r"[,，;；。:：]")
 
 
-def document_relations(norm: str, sentences: tuple[Sentence, ...], linked: list[tuple[ResolvedMention, EntityType]], letter: LetterInfo, facts: DocumentFacts) -> list[Relation]:
+def document_relations(norm: str, sentences: tuple[Sentence, ...], linked: list[tuple[ResolvedMention, EntityType]], letter: LetterInfo, facts: DocumentFacts, vocabulary: RelationVocabulary) -> list[Relation]:
     """The relations of every sentence that has mentions (dates resolved against the letter's date)."""
     by_sentence: dict[int, list[Linked]] = {}
     for mention, type_ in linked:
@@ -85,7 +105,7 @@ def document_relations(norm: str, sentences: tuple[Sentence, ...], linked: list[
         sentence = sentences[index]
         local = norm[sentence.span.begin : sentence.span.end]
         dates = find_dates(local, letter.date)
-        out += find_relations(local, index, sorted(items, key=lambda m: (m.begin, m.end)), dates, facts)
+        out += find_relations(local, index, sorted(items, key=lambda m: (m.begin, m.end)), dates, facts, vocabulary)
     return out
 
 
@@ -107,21 +127,23 @@ def clauses(text: str) -> list[Span]:
     return spans
 
 
-def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]], doc: DocumentFacts) -> list[Relation]:
+def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]], doc: DocumentFacts, vocabulary: RelationVocabulary) -> list[Relation]:
     """All relations one sentence states. ``text`` is the normalised sentence; spans are local."""
+    v = vocabulary
     found: list[Relation] = []
     country_done: set[str] = set()
     spans = clauses(text)
     for clause in spans:
         inside = [m for m in linked if clause.begin <= m.begin < clause.end]
         found += _country(text, index, inside, country_done)
-        found += _location(text, index, inside, country_done)
-        found += _partner(text, index, clause, inside, linked, doc)
-        found += _organizer(text, index, inside)
+        found += _location(text, index, inside, v)
+        found += _partner(text, index, clause, inside, linked, doc, v)
+        found += _organizer(text, index, inside, v)
         found += _platform(text, index, clause, inside, doc)
+    found += _organized_by(text, index, linked, v)
     found += _brand_of(index, linked, doc)
     found += _dates(spans, index, linked, dates)
-    found += _measures(text, spans, index, linked)
+    found += _measures(text, spans, index, linked, v)
     return _unique(found)
 
 
@@ -150,43 +172,51 @@ def _country(text: str, index: int, inside: list[Linked], done: set[str]) -> lis
     return out
 
 
-def _location(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
+def _location(text: str, index: int, inside: list[Linked], v: RelationVocabulary) -> list[Relation]:
     out = [
         _rel(event.key, "location", place.key, index, "location:place-before-name")
         for place, event in itertools.pairwise(inside)
         if place.type is T.COUNTRY and event.type in (T.EVENT, T.CREATIVE_WORK) and place.end == event.begin
     ]
-    return out + _cued_locations(text, index, inside, skip)
+    return out + _cued_locations(text, index, inside, v)
 
 
-def _cued_locations(text: str, index: int, inside: list[Linked], skip: set[str]) -> list[Relation]:
-    targets = _place_list_after_cue(text, inside)
-    if not targets:
-        return []
-    subjects = [m for m in inside if m.type in _LOCATED and m.key not in skip]
-    return [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
+def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVocabulary) -> list[Relation]:
+    """在X举办Y / Y在X举行 / 赴X巡演: the events and works of the clause are where the cue says; a
+    delegation or a body that goes (赴X, 访问X, 出访X) is where it goes."""
+    out: list[Relation] = []
+    for cue_end, targets in _place_lists_after_cue(text, inside, v.place_cue):
+        subjects = [m for m in inside if m.type in _LOCATED]
+        out += [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
+        if v.movement_cue.search(text[max(0, cue_end - 2) : cue_end]):
+            travellers = [m for m in inside if m.type in _ACTORS and m.end <= cue_end and _TRAVELLERS.search(text[m.begin : m.end])]
+            out += [_rel(s.key, "location", p.key, index, "location:goes-to") for s in travellers[-1:] for p in targets]
+    return out
 
 
-def _place_list_after_cue(text: str, inside: list[Linked]) -> list[Linked]:
-    """Places introduced by 在/赴/到…, with the places listed after them (赴西班牙、葡萄牙)."""
-    targets: list[Linked] = []
+def _place_lists_after_cue(text: str, inside: list[Linked], cue: re.Pattern[str]) -> list[tuple[int, list[Linked]]]:
+    """Places introduced by 在/赴/到…, each with the places listed after it (赴西班牙、葡萄牙)."""
+    found: list[tuple[int, list[Linked]]] = []
+    taken: set[Linked] = set()
     for i, m in enumerate(inside):
-        if m.type not in PLACE_TYPES:
+        if m.type not in PLACE_TYPES or m in taken:
             continue
-        if _TO_PLACE.search(text[max(0, m.begin - 2) : m.begin]):
-            targets.append(m)
+        if cue.search(text[max(0, m.begin - 2) : m.begin]):
+            targets = [m]
             for follower in inside[i + 1 :]:
                 if follower.type in PLACE_TYPES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
                     targets.append(follower)
                 else:
                     break
-    return list(dict.fromkeys(targets))
+            taken.update(targets)
+            found.append((m.begin, targets))
+    return found
 
 
-def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
+def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: Sequence[Linked], doc: DocumentFacts, v: RelationVocabulary) -> list[Relation]:
     out: list[Relation] = []
     for i, m in enumerate(inside):
-        if m.type not in _ACTORS or not _PARTNER_START.search(text[max(clause.begin, m.begin - 2) : m.begin]):
+        if m.type not in _ACTORS or not v.partner_start.search(text[max(clause.begin, m.begin - 2) : m.begin]):
             continue
         partners = [m]
         for follower in inside[i + 1 :]:
@@ -195,10 +225,10 @@ def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: 
             else:
                 break
         rest = text[partners[-1].end : clause.end]
-        verb = _PARTNER_VERB.search(rest)
-        if verb is None:
-            continue
-        cue_begin = m.begin - len(_PARTNER_START.search(text[max(clause.begin, m.begin - 2) : m.begin]).group(0))  # type: ignore[union-attr]
+        verb = v.partner_verb.search(rest)
+        if verb is None or (text[max(clause.begin, m.begin - 3) : m.begin].endswith("由") and v.by_verb.match(rest)):
+            continue  # 由A与B联合主办: organizers, not partners
+        cue_begin = m.begin - len(v.partner_start.search(text[max(clause.begin, m.begin - 2) : m.begin]).group(0))  # type: ignore[union-attr]
         subject = _partner_subject(text, cue_begin, clause, inside, linked, partners, doc)
         if subject is None:
             continue
@@ -218,18 +248,76 @@ def _partner_subject(text: str, cue_begin: int, clause: Span, inside: list[Linke
     return doc.issuer
 
 
-def _organizer(text: str, index: int, inside: list[Linked]) -> list[Relation]:
+def _organizer(text: str, index: int, inside: list[Linked], v: RelationVocabulary) -> list[Relation]:
+    """X举办Y, X、Z主办的Y: the actors right before an organising verb organise the next event."""
     out = []
     for i, m in enumerate(inside):
-        if m.type not in _ACTORS or _PARTNER_START.search(text[max(0, m.begin - 2) : m.begin]):
+        if m.type not in _ACTORS or v.partner_start.search(text[max(0, m.begin - 2) : m.begin]):
             continue
-        verb = _ORGANIZE.match(text[m.end :])
+        verb = v.organize.match(text[m.end :])
         if verb is None:
             continue
         events = [e for e in inside[i + 1 :] if e.type is T.EVENT]
         if events:
-            out.append(_rel(events[0].key, "organizer", m.key, index, "organizer:X-holds-Y"))
+            actors = _actor_list_ending(text, inside[: i + 1])
+            out += [_rel(events[0].key, "organizer", a.key, index, "organizer:X-holds-Y") for a in actors]
     return out
+
+
+def _actor_list_ending(text: str, before: list[Linked]) -> list[Linked]:
+    """The actors of a list that ends with the last of ``before`` (A、B和C主办: all three)."""
+    actors = [before[-1]]
+    for m in reversed(before[:-1]):
+        if m.type in _ACTORS and _ACTOR_JOIN.match(text[m.end : actors[-1].begin]):
+            actors.append(m)
+        else:
+            break
+    return actors[::-1]
+
+
+def _organized_by(text: str, index: int, linked: Sequence[Linked], v: RelationVocabulary) -> list[Relation]:
+    """由A、B和C(等)(联合|共同)主办(的Y), then 'D、E承办': the lists before the verbs organise the event
+    (Y after 的, else the event the sentence names before 由, else the first after); a helper
+    (协办, 协助举办) is a partner."""
+    out: list[Relation] = []
+    for i, m in enumerate(linked):
+        if m.type not in _ACTORS or not v.organize_by.search(text[max(0, m.begin - 1) : m.begin]):
+            continue
+        groups: list[tuple[list[Linked], str, int]] = []
+        position = i
+        while position < len(linked) and linked[position].type in _ACTORS:
+            actors, last = [linked[position]], linked[position]
+            while position + 1 < len(linked) and linked[position + 1].type in (*_ACTORS, *PLACE_TYPES) and _ACTOR_JOIN.match(text[last.end : linked[position + 1].begin]):
+                position += 1
+                last = linked[position]
+                if last.type in _ACTORS:  # 与日本大阪府、大阪市及某中心: the places host, the bodies organise
+                    actors.append(last)
+            said = v.by_verb.match(text[last.end :].lstrip("》”"))
+            if said is None:
+                break
+            groups.append((actors, said.group("v"), last.end + len(text[last.end :]) - len(text[last.end :].lstrip("》”")) + said.end()))
+            position += 1
+            if position >= len(linked) or not re.fullmatch(r"\s*[,，、]\s*", text[groups[-1][2] : linked[position].begin]):
+                break
+        if not groups:
+            continue
+        event = _organized_event(text, linked, m.begin, groups[-1][2])
+        if event is None:
+            continue
+        for actors, verb, _end in groups:
+            predicate = "partner" if verb in v.helper_verb else "organizer"
+            out += [_rel(event.key, predicate, a.key, index, "organizer:by-X") for a in actors]
+    return out
+
+
+def _organized_event(text: str, linked: Sequence[Linked], by_begin: int, verbs_end: int) -> Linked | None:
+    after = [e for e in linked if e.type is T.EVENT and e.begin >= verbs_end]
+    if after and text[verbs_end : after[0].begin].strip().startswith("的") and len(text[verbs_end : after[0].begin]) <= 12:
+        return after[0]
+    before = [e for e in linked if e.type is T.EVENT and e.end <= by_begin]
+    if before:
+        return before[-1]
+    return after[0] if after else None
 
 
 def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: DocumentFacts) -> list[Relation]:
@@ -281,7 +369,7 @@ def _dates(spans: list[Span], index: int, linked: Sequence[Linked], dates: Seque
     return out
 
 
-def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked]) -> list[Relation]:
+def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked], v: RelationVocabulary) -> list[Relation]:
     """A figure belongs to the event or account its sentence is about, else to an outlet or body
     its clause names; the total of an enumeration (A、B、C等20余家) never belongs to its members."""
     out = []
@@ -290,13 +378,13 @@ def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked]
             continue
         clause = next(c for c in spans if c.begin <= m.begin < c.end)
         members = _enumerated(text, linked, i)
-        before = [s for s in linked[:i] if s not in members] if members else list(linked[:i])
+        before = [s for s in linked[:i] if s not in members and not (s.type is T.EVENT and v.not_measured.match(text[s.end :]))]
         subject = next((s.key for s in reversed(before) if s.type in (T.EVENT, T.ACCOUNT)), None)
         if subject is None:
             local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin]
             subject = local[-1].key if local and not members else None
         if subject is None:
-            after = [s for s in linked[i + 1 :] if s.type is T.EVENT]
+            after = [s for s in linked[i + 1 :] if s.type is T.EVENT and not v.not_measured.match(text[s.end :])]
             subject = after[0].key if after and not members else DOCUMENT
         out.append(_rel(subject, "measure", m.key, index, "measure:sentence-subject"))
     return out
