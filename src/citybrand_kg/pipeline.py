@@ -61,11 +61,12 @@ class Extractor:
         tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end]) for s in sentences}
         starts = {s.span.begin + begin for s in sentences for begin in map(itemgetter(0), tokens[s.index])}
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
-        from_letter = letter_mentions(text, sentences, letter, places, self._parties)
+        expand = self.recognisers.names.expand_body
+        from_letter = letter_mentions(text, sentences, letter, places, self._parties, expand)
         blocked = (letter.proposal_designation[1],) if letter.proposal_designation else ()
         mentions = document_mentions(text, norm, sentences, tokens, from_letter, self.recognisers, places, blocked)
         entities, linked = link_mentions(doc_key, mentions, self.lexicon)
-        facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms)
+        facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand)
         relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
         own_entities, own_relations = letter_facts(doc_key, sentences, letter, places, facts, self._parties)
         own_entities += implied_entities(relations, city_entry, self._suffix_platforms, {e.key for e in entities})

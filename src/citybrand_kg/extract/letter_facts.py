@@ -11,6 +11,7 @@ are scored apart from the relations between things (``bench/evaluate_dev.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from citybrand_kg.extract.entities import clean_label, entity_key, gazetteer_entity
 from citybrand_kg.extract.gazetteers import GazetteerEntry
@@ -31,32 +32,41 @@ from citybrand_kg.model import (
 )
 
 T = EntityType
+Expander = Callable[[str], tuple[EntityType, str]]
+
+
+def _as_written(label: str) -> tuple[EntityType, str]:
+    return EntityType.GOVERNMENT_BODY, label
+
+
 _DATELINE = re.compile(r"\d{1,2}月\d{1,2}日\s*(?:电|讯)")
 _FILED = re.compile(r"^[^，,。；;\n]{0,6}?(?:\d{1,2}月\d{1,2}日\s*)?(?:电|讯|消息|报道|记者|通讯员|客户端)|^】")
 
 
-def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, parties: frozenset[str] = frozenset()) -> list[Mention]:
+def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterInfo, places: PlaceContext, parties: frozenset[str] = frozenset(), expand: Expander = _as_written) -> list[Mention]:
     """Mentions of the addressee and the issuer where the letter's structure names them."""
     out = []
 
-    def add(span: Span | None, type_: EntityType, label: str | None) -> None:
+    def add(span: Span | None, type_: EntityType, label: str | None, aliases: tuple[str, ...] = ()) -> None:
         if span is None or not label:
             return
-        out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=sentence_at(sentences, span), priority=P_LETTER))
+        out.append(Mention(span=span, surface=text[span.begin : span.end], type=type_, label=label, source="letter", sentence=sentence_at(sentences, span), priority=P_LETTER, aliases=aliases))
 
     if letter.addressee:
         add(letter.addressee_span, addressee_type(letter, parties), letter.addressee)
     if letter.proposer:
         add(letter.proposer_span, T.PERSON, letter.proposer)
     if letter.issuer:
-        add(letter.issuer_span, T.GOVERNMENT_BODY, canonical_body(letter.issuer, places))
+        short = canonical_body(letter.issuer, places)
+        type_, full = expand(short)
+        add(letter.issuer_span, type_, full, (short,) if full != short else ())
     return out
 
 
-def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_entry: GazetteerEntry | None, entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]], suffix_platforms: tuple[tuple[str, Entity], ...]) -> DocumentFacts:
+def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_entry: GazetteerEntry | None, entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]], suffix_platforms: tuple[tuple[str, Entity], ...], expand: Expander = _as_written) -> DocumentFacts:
     """What the relation patterns know of the whole document."""
     city = gazetteer_entity(city_entry).key if city_entry is not None else None
-    issuer = entity_key(T.GOVERNMENT_BODY, canonical_body(letter.issuer, places)) if letter.issuer else None
+    issuer = entity_key(*expand(canonical_body(letter.issuer, places))) if letter.issuer else None
     accounts = [e.key for e in entities if e.type is T.ACCOUNT]
     suffixes = tuple((suffix, entity.key) for suffix, entity in suffix_platforms)
     publishers = dateline_outlets(norm, linked) + header_publishers(norm, letter, linked)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from operator import itemgetter
 from typing import Self
 
@@ -58,6 +59,9 @@ class NameRules:
         self.strong_prefixes = _longest_first(w("strong_prefixes"))
         self.policy_tail = POLICY_TAIL
         self.org_heads = _longest_first(w("organization_heads"))
+        self.registered_heads = _longest_first(w("organization_heads_registered"))
+        self.abbreviations = {row[0]: (row[1], T(row[2])) for row in lexicon.tables.get("unit_abbreviations", ()) if len(row) >= 3}
+        self.abbreviation_order = _longest_first(tuple(self.abbreviations))
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
         self.title_words = w("person_titles")
@@ -79,13 +83,18 @@ class NameRules:
         self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
         title_alt = word_alternation(self.titles)
         verb_alt = word_alternation(self.person_verbs)
+        after_alt = word_alternation(w("person_after"))
         surname_alt = word_alternation(self.surnames)
         name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
-        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|[,，、。)）\s]|$)")
+        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
+        byline_alt = word_alternation(w("byline_cues"))
+        self.byline_names = re.compile(rf"(?:{byline_alt})\s*[:：/]?\s*(?P<run>{name}(?:[\s、]+{name}){{0,3}})(?=[\s)）,，。:：]|$|报道|报导|摄)")
+        self.photo_credit = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s+(?:{word_alternation(w('photo_credits'))})")
+        self.single_name = re.compile(name)
         self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
         self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
-        self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?)")
+        self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
         self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
         self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
@@ -175,8 +184,29 @@ class NameRules:
                 continue
             begin, raw = found[0], view.text[found[0] : match.end()]
             label = canonical_body(raw, places)
-            out.append(self.mention(view, begin, match.end(), T.GOVERNMENT_BODY, label, "pattern:government-body", 30))
+            type_, full = self._expanded(label, match.group(0))
+            mention = self.mention(view, begin, match.end(), type_, full, "pattern:government-body", 30)
+            out.append(replace(mention, aliases=(label,)) if full != label else mention)
         return out
+
+    def _expanded(self, label: str, unit: str) -> tuple[EntityType, str]:
+        """市外办 → 某市人民政府外事办公室: a short unit name written out (``unit_abbreviations.tsv``)."""
+        if unit not in self.abbreviations:
+            return T.GOVERNMENT_BODY, label
+        return self.expand_body(label)
+
+    def expand_body(self, label: str) -> tuple[EntityType, str]:
+        """The type and full name of a body whose label ends with a short unit name, else the label."""
+        for short in self.abbreviation_order:
+            if label.endswith(short) and len(label) > len(short):
+                full, type_ = self.abbreviations[short]
+                stem = label[: -len(short)]
+                if full.startswith("人民政府") and stem.endswith("政府"):
+                    stem = stem[:-2]
+                if stem.startswith("中共") and type_ is not T.GOVERNMENT_BODY:
+                    stem = stem[2:]
+                return type_, stem + full
+        return T.GOVERNMENT_BODY, label
 
     def _body_start(self, view: SentenceView, unit_begin: int, unit: str, places: PlaceContext) -> tuple[int, bool] | None:
         text = view.text
@@ -328,16 +358,36 @@ class NameRules:
             head = match.group(0)
             if not self._head_ends_here(view, match.end()):
                 continue
-            begin = self.walk_left(view, match.start(), 20, digits_stop=True)
+            begin = self._org_start(view, match.start())
             name = view.text[begin : match.end()]
             if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
-            if not (self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)):
+            registered = any(name.endswith(h) for h in self.registered_heads)
+            pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
+            if not (registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)):
                 continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
             out.append(self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
         return out
+
+    def _org_start(self, view: SentenceView, head_begin: int) -> int:
+        """Start of an organisation's name: back to a boundary, across a place in brackets
+        (某某(北京)有限公司) and a name joined by · (某某·某某集团)."""
+        begin = self.walk_left(view, head_begin, 20, digits_stop=True)
+        text = view.text
+        while begin >= 2 and text[begin - 1] in ")）·":
+            if text[begin - 1] == "·":
+                joined = self.walk_left(view, begin - 1, 10, digits_stop=True)
+                if joined == begin - 1:
+                    break
+                begin = joined
+                continue
+            opening = max(text.rfind("(", 0, begin), text.rfind("（", 0, begin))
+            if opening < 1 or not self._place_at(view, opening + 1, begin - 1):
+                break
+            begin = self.walk_left(view, opening, 16, digits_stop=True)
+        return begin
 
     def _head_ends_here(self, view: SentenceView, end: int) -> bool:
         """A head ends a word: at a token end, or where a title begins (协会|会长)."""
@@ -350,14 +400,21 @@ class NameRules:
     def persons(self, view: SentenceView) -> list[Mention]:
         out = []
         text = view.text
-        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person, self.byline):
+        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person, self.byline, self.photo_credit):
             for m in pattern.finditer(text):
                 name = m["n"]
                 if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name):
                     continue
-                if not self._name_token(view, m.start("n"), m.end("n")):
+                # after a title and before a verb the name is bounded on both sides: it may cut a word (周汉民|主持)
+                if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), m.end("n")):
                     continue
                 out.append(self.mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
+        for m in self.byline_names.finditer(text):  # 记者 潘某某 林某某, 文/ 张某 李某
+            for part in re.finditer(r"[^\s、]+", m["run"]):
+                name = part.group(0)
+                if self.single_name.fullmatch(name) and not self.is_word(name) and self.lexicon.lookup(name) is None:
+                    begin = m.start("run") + part.start()
+                    out.append(self.mention(view, begin, begin + len(name), T.PERSON, name, "pattern:person-byline", 25))
         return out
 
     def _name_token(self, view: SentenceView, begin: int, end: int) -> bool:
