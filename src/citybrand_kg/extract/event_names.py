@@ -19,14 +19,16 @@ import re
 from dataclasses import replace
 
 from citybrand_kg.extract.recognisers import HAN, Heads, NameRules, clean, is_punct
+from citybrand_kg.extract.recognisers import stops as _stops_name
 from citybrand_kg.extract.wordregex import word_alternation
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, SentenceView
 
 T = EntityType
 _CN = "一二三四五六七八九十百零〇两"
-_ORDINAL = re.compile(rf"第[{_CN}\d]+[届期次季轮]|(?:19|20)\d{{2}}|[A-Za-z]")
+_ORDINAL = re.compile(rf"第[{_CN}\d]+[届期次季轮]|(?:19|20)\d{{2}}|[A-Za-z]|[{_CN}\d]+(?=运会|博会|交会)|[{HAN}][—-][{HAN}]")
 _DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
 _LEADING_DATE = re.compile(r"^[\d·.\-/]+(?=[^\d·.\-/])")
+_SHORT_FORM = re.compile(rf"(?:[省市区县州]|全国)?[{_CN}\d]+(?:运会|博会|交会)")
 _COUNTED = re.compile(rf"^[{_CN}\d]+(?:项|大(?=[{HAN}]{{0,2}}(?:行动|活动|工程)$))")
 _SESSION = re.compile(
     rf"(?:第?[{_CN}\d]+届(?:全国)?(?:人民代表大会|人大|政协|政治协商会议)(?:[{HAN}]{{0,6}}?委员会)?(?:常务委员会|常委会)?"
@@ -76,16 +78,32 @@ class EventNames:
                 continue
             start = end + len(gap) + 1
             second = max((m for m in found if m.span.begin - offset == start), key=lambda m: len(m.span), default=None)
-            if second is None:
+            second_end = second.span.end - offset if second is not None else self._head_end_after(view, start)
+            if second_end is None:
                 continue
             begin = first.span.begin - offset
-            label = clean(text[begin : second.span.end - offset])
-            aliases = tuple(dict.fromkeys((first.label, first.label + gap, second.label)))
-            joined = self.rules.mention(view, begin, second.span.end - offset, T.EVENT, label, "pattern:event-joined", max(first.priority, second.priority))
+            label = clean(text[begin:second_end])
+            aliases = tuple(dict.fromkeys((first.label, first.label + gap, clean(text[start:second_end]))))
+            priority = max(first.priority, second.priority if second is not None else 0) + 1
+            joined = self.rules.mention(view, begin, second_end, T.EVENT, label, "pattern:event-joined", priority)
             out.append(replace(joined, aliases=aliases))
         return out
 
     # --- quoted names -------------------------------------------------------------------------
+
+    def _head_end_after(self, view: SentenceView, start: int) -> int | None:
+        """The end of the first event head within the clause after ``start`` (甲暨乙: 乙 need not be
+        a name on its own, 甲 vouches for it)."""
+        last = None
+        for token in view.tokens:
+            if token.begin < start:
+                continue
+            if is_punct(token.text) or token.end - start > 40 or _stops_name(token.text, self.rules.boundaries):
+                break
+            head = self.heads.ending(view.text[max(start, token.end - 8) : token.end])
+            if head and self._head_can_end(head, "", view.text[token.end : token.end + 1]):
+                last = token.end  # the last head of the clause: 某某比赛总决赛颁奖活动
+        return last
 
     def _quoted(self, view: SentenceView) -> list[Mention]:
         out = []
@@ -107,7 +125,8 @@ class EventNames:
             begin = self._prefix_start(view, m.start())
             name = clean(text[begin : m.end("n") + 1])
             label = name if head in self.generic else clean(text[begin : m.end()])
-            out.append(rules.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38))
+            mention = rules.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38)
+            out.append(replace(mention, aliases=(name,)) if label != name else mention)  # “某某”挑战赛: 某某 too
         return out
 
     def _quoted_lists(self, view: SentenceView) -> list[Mention]:
@@ -128,7 +147,7 @@ class EventNames:
             return False
         closing = text.find("》", position)
         inner = text[opening + 1 : closing] if closing > 0 else ""
-        return bool(inner) and (inner.startswith("关于") or bool(self.rules.policy_tail.search(inner)))
+        return bool(inner) and (inner.startswith("关于") or bool(self.rules.policy_tail.search(inner)) or inner.endswith("报告"))
 
     def _prefix_start(self, view: SentenceView, quote_begin: int) -> int:
         """Ordinal written right before a quoted name (第五届“…”; a year before a quoted name is its date)."""
@@ -139,7 +158,7 @@ class EventNames:
     # --- names built from a head --------------------------------------------------------------
 
     def _head_built(self, view: SentenceView) -> list[Mention]:
-        out = []
+        out: list[Mention] = []
         text, rules, tokens = view.text, self.rules, view.tokens
         last_chars = self.heads.last_chars
         for i, token in enumerate(tokens):
@@ -157,9 +176,14 @@ class EventNames:
             begin = rules.walk_left(view, head_begin)
             if begin == head_begin:
                 continue
+            if begin >= 2 and text[begin - 1] in "—-" and re.match(rf"[{HAN}]", text[begin - 2]):  # 丝路—长安博览会
+                begin = rules.walk_left(view, begin - 1, 12)
             lead = _LEADING_DATE.match(text[begin : token.end])
             if lead:  # 4·28某某节: the date is not part of the name
                 begin += lead.end()
+            short = _SHORT_FORM.search(text, begin, token.end)
+            if short and short.end() == token.end:  # 全力备战省十七运会: a short form starts at its level or numeral
+                begin = short.start()
             name = text[begin : token.end]
             if any(mark in name for mark in "“”《》等、的") or _DATE_TAIL.search(name) or _COUNTED.match(name) or not self._named_enough(name, head):
                 continue
@@ -167,7 +191,8 @@ class EventNames:
                 continue  # 中日地方交流活动: an activity with a generic head needs an ordinal or a year to be named
             if self._inside_policy_title(text, begin):
                 continue
-            if self._proper(name, head):
+            sibling = bool(out) and re.fullmatch(r"[和、及与]", text[out[-1].span.end - view.offset : begin] or "x") is not None
+            if self._proper(name, head) or sibling:  # 第十届某某节和某某音乐节: a sibling in a list of events
                 end = self._without_ceremony(name, begin, token.end)
                 out.append(rules.mention(view, begin, end, T.EVENT, clean(text[begin:end]), "pattern:event-head", 10))
         return out

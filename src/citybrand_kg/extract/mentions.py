@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
+from citybrand_kg.extract.brand_labels import BrandLabels
 from citybrand_kg.extract.event_names import EventNames
-from citybrand_kg.extract.gazetteers import Lexicon, SurfaceIndex
+from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon, SurfaceIndex
 from citybrand_kg.extract.place_names import PlaceNames
 from citybrand_kg.extract.quantities import find_quantities
 from citybrand_kg.extract.recognisers import NameRules
@@ -54,11 +55,12 @@ class Recognisers:
     names: NameRules
     places: PlaceNames
     events: EventNames
+    brands: BrandLabels
 
     @classmethod
     def load(cls, lexicon: Lexicon, is_word: Callable[[str], bool]) -> Recognisers:
         names = NameRules(lexicon, is_word)
-        return cls(lexicon=lexicon, names=names, places=PlaceNames(names), events=EventNames(names))
+        return cls(lexicon=lexicon, names=names, places=PlaceNames(names), events=EventNames(names), brands=BrandLabels(names))
 
 
 def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tokens: dict[int, tuple[Token, ...]], letter_mentions: list[Mention], recognisers: Recognisers, places: PlaceContext, blocked: tuple[Span, ...] = ()) -> list[Mention]:
@@ -86,10 +88,8 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += gazetteer_mentions(view, lexicon)
     found += rules.government_bodies(view, places)
     found += rules.embassies(view)
-    found += rules.quoted_lists(view)
     found += rules.accounts(view)
     found += recognisers.events.events(view)
-    found += rules.brand_labels(view)
     found += rules.works_and_media(view)
     found += rules.organizations(view, places)
     found += rules.persons(view)
@@ -97,6 +97,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += recognisers.places.areas(view)
     found += recognisers.places.villages(view)
     found += recognisers.places.foreign_places(view, found)
+    found += recognisers.brands.labels(view, found)
     found += quantity_mentions(view, rules)
     found = [strip_qualifiers(m, view, lexicon) for m in found]
     return [m for m in found if m.label and not rules.is_generic(m)]
@@ -125,7 +126,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> 
             continue
         entry = lexicon.entries[match.ids[0]]
         foreign_country = entry.type is T.COUNTRY and entry.country != "CN" and entry.id != "country:CN"
-        own_place = mention.type is T.BRAND_LABEL and entry.type in (T.CITY, T.REGION)
+        own_place = mention.type is T.BRAND_LABEL and entry.type in (T.CITY, T.REGION) and entry.country == "CN"
         if (foreign_country and mention.type is not T.BRAND_LABEL) or own_place:
             surface = view.original[begin : begin + match.end]
             cut = begin + match.end
@@ -147,14 +148,46 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
     out = []
     for match in lexicon.index.find(text):
         entry = lexicon.entries[match.ids[0]]
+        end = match.end
         if entry.type in PLACE_TYPES:
             if match.end - match.begin <= 3 and match.begin not in starts:
                 continue
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
-        out.append(_gazetteer_mention(view, match.begin, match.end, entry.id, lexicon))
+        elif entry.type is T.MEDIA_OUTLET and text[end : end + 1] == "社" and entry.label.endswith("报"):
+            end += 1  # 某某日报社: the paper's publisher is the paper
+        out.append(_gazetteer_mention(view, match.begin, end, entry.id, lexicon))
     out += _listed_risky_places(view, lexicon, out)
+    out += _abbreviated_countries(view, lexicon)
     return out
+
+
+_ONE_CHARACTER_LIST = re.compile(r"[\u3400-\u9fff](?:、[\u3400-\u9fff])+(?=[\u3400-\u9fff]{0,2}(?:三国|四国|五国|等国|两国|国|[^\u3400-\u9fff]))")
+
+
+def _abbreviated_countries(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
+    """中、日、韩三国: one-character abbreviations of countries in a list are the countries."""
+    out = []
+    starts = {token.begin for token in view.tokens}
+    for run in _ONE_CHARACTER_LIST.finditer(view.text) if "、" in view.text else ():
+        if run.start() not in starts:
+            continue
+        chars = run.group(0).split("、")
+        entries = [_country_of_abbreviation(ch, lexicon) for ch in chars]
+        if all(entries):
+            for i, entry in enumerate(entries):
+                begin = run.start() + 2 * i
+                out.append(_gazetteer_mention(view, begin, begin + 1, entry.id, lexicon))  # type: ignore[union-attr]
+    return out
+
+
+def _country_of_abbreviation(ch: str, lexicon: Lexicon) -> GazetteerEntry | None:
+    if ch == "中":
+        return lexicon.entries.get("country:CN")
+    for entry_id in lexicon.risky_index.surfaces.get(ch, ()):
+        if lexicon.entries[entry_id].type is T.COUNTRY:
+            return lexicon.entries[entry_id]
+    return None
 
 
 def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, lexicon: Lexicon) -> Mention:
@@ -194,7 +227,7 @@ def _joined(text: str, end: int, begin: int) -> bool:
 
 def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:
     out = []
-    for span, quantity in find_quantities(view.text, rules.quantity_pattern):
+    for span, quantity in find_quantities(view.text, rules.quantity_pattern, rules.arabic_only_units, rules.counted_in_words):
         surface = view.original[span.begin : span.end]
         out.append(
             Mention(

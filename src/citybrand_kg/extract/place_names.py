@@ -150,11 +150,16 @@ class PlaceNames:
         """恩施枫香坡侗寨 → 枫香坡侗寨 (恩施 is a mention of its own), but 长春新区 stays whole."""
         for match in self.rules.lexicon.index.find(view.text[begin:head_begin]):
             entry = self.rules.lexicon.entries[match.ids[0]]
-            if match.begin == 0 and entry.type in (T.CITY, T.REGION) and self._named(view.text[begin + match.end : head_begin]):
-                rest = view.text[begin + match.end : head_begin]
-                if not all(word in self.generic for word in re.findall(rf"[{HAN}]{{2}}", rest)):
-                    return begin + match.end
+            rest = view.text[begin + match.end : head_begin]
+            if rest[:1] in "·-—" or not self._ends_word(view, begin + match.end):
+                continue  # 二连浩特—扎门乌德合作区, 麦积山|景区: the place is part of the name
+            named = self._named(rest) and not all(word in self.generic for word in re.findall(rf"[{HAN}]{{2}}", rest))
+            if match.begin == 0 and entry.type in (T.CITY, T.REGION) and named:
+                return begin + match.end
         return begin
+
+    def _ends_word(self, view: SentenceView, end: int) -> bool:
+        return any(t.end == end for t in view.tokens)
 
     def _proper(self, name: str, modifiers: str) -> bool:
         if "“" in name or re.search(r"[A-Za-z]|第[一二三四五六七八九十\d]+", name):

@@ -60,31 +60,37 @@ def compile_quantity_pattern(units: list[str]) -> re.Pattern[str]:
     return re.compile(_FIRST + _PREFIX + _NUMBER + _MID + _MULT + _SUFFIX + rf"(?P<unit>{word_alternation(units)})?" + r"(?P<post2>\+|以上|左右|余)?")
 
 
-def find_quantities(text: str, pattern: re.Pattern[str]) -> list[tuple[Span, Quantity]]:
+def find_quantities(text: str, pattern: re.Pattern[str], arabic_only: frozenset[str] = frozenset(), counted_in_words: frozenset[str] = frozenset()) -> list[tuple[Span, Quantity]]:
     found = []
     for match in pattern.finditer(text):
-        quantity = _quantity(text, match)
+        quantity = _quantity(text, match, arabic_only, counted_in_words)
         if quantity is not None:
             begin = match.start("pre") if match.group("pre") and match.group("pre") != "达" else match.start("num")
             found.append((Span(begin, match.end()), quantity))
     return found
 
 
-def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
+_SESSION_AFTER = re.compile(r"[届期](?:全国|人大|政协|人民|中央|[省市区县]委|党委|党代会|委员|代表|常委|理事|[一二三四五六七八九十\d]+次)")
+
+
+def _quantity(text: str, match: re.Match[str], arabic_only: frozenset[str] = frozenset(), counted_in_words: frozenset[str] = frozenset()) -> Quantity | None:
     num, unit, mult = match.group("num"), match.group("unit") or "", match.group("mult") or ""
     start = match.start("num")
     if start > 0 and (text[start - 1].isascii() and text[start - 1].isalnum() or text[start - 1] in "第.·"):
         return None
     end = match.end("num")
-    if end < len(text) and text[end] in "年月日号届期":
-        return None  # dates, numbers of documents and sessions, ordinals
+    if end < len(text) and (text[end] in "年月日号" or _SESSION_AFTER.match(text, end)):
+        return None  # dates, numbers of documents, sessions (十四届全国人大); 三届 (three editions) is a count
+    chinese = not num[0].isdigit()
+    if unit in arabic_only and (chinese or match.group("mult")):
+        return None  # 三市, 两省区: a set the text names, not a figure
     after_unit = text[match.end() : match.end() + 1]
     if unit == "个" and after_unit == "月" or text[max(0, match.start() - 1) : match.start()] in ("几", "数", "若"):
         return None  # durations (1个月) and vague figures (数千万, 几十项)
     approx = bool(match.group("pre") and match.group("pre") != "达") or bool(match.group("mid") or match.group("post") or match.group("post2"))
-    chinese = not num[0].isdigit()
+    counted = (unit in counted_in_words or (num == "两" and bool(unit))) and num not in ("一", "零", "〇")  # 三届, 两座; not 一场
     if chinese:
-        if len(num) == 1 and num not in "十百千" and not approx and not (num == "两" and unit):
+        if len(num) == 1 and num not in "十百千" and not approx and not counted:
             return None
         if not unit and not mult:
             return None
@@ -95,7 +101,7 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
         return None
     if mult:
         value *= _MULTIPLIERS[mult]
-    if chinese and value < 10 and not approx and not (num == "两" and unit):
+    if chinese and value < 10 and not approx and not counted:
         return None
     surface = text[match.start("pre") if match.group("pre") and match.group("pre") != "达" else start:match.end()]
     return Quantity(value=value.normalize() if value == value.to_integral() else value, unit=unit, approximate=approx, surface=surface)
@@ -106,7 +112,7 @@ def _quantity(text: str, match: re.Match[str]) -> Quantity | None:
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _MONTHS = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<ms>\d{1,2}(?:月?(?:和|、|及|与)\d{1,2})+)月")
 _MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?!\d{1,2}日)")
-_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:年(?![\d度])|(?=第[一二三四五六七八九十\d]+届|“))")
+_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:年(?![\d度])|(?=第[一二三四五六七八九十\d]+届|“|[\u4e00-\u9fff](?<![年度届万亿多余元个家人次名位场期批])))")
 _RELATIVE = re.compile(r"(?P<rel>今年|去年|前年|明年)(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}

@@ -29,15 +29,8 @@ _LEVELS = ("自治区", "自治州", "特别行政区", "省", "市", "区", "�
 _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
 _BEGIN = itemgetter(0)  # of a Token
 _END = itemgetter(1)
-POLICY_TAIL = re.compile(r"(建议|提案|方案|协定|协议|意见|办法|规划|通知|报告|条例|法|决定|纲要|备忘录|名录|白皮书|公报|决议|细则|规定|指南|标准|议案|函)$")
-_BRAND_HEADS = "之城|之都|名城|之乡|之窗|古都|名都|都会|商都|花城"
-_BRAND_HEAD_WORDS = tuple(_BRAND_HEADS.split("|"))
 _LEADING_GROUP = "领导小组"
-_BRAND_HEAD_END = re.compile(rf"(?:{_BRAND_HEADS})$")
-_QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")
-_LIST_SEPARATOR = re.compile(r"[、,，]")
-_HAN_RUN = re.compile(rf"[{HAN}]+")
-_BRAND_GENERIC = frozenset(("城市", "旅游", "文旅", "文化", "形象", "整体", "城市形象", "区域", "产品", "服务", "自身", "特色", "知名", "国际"))
+_YEARS_AFTER = re.compile(r"[(（][\d—\-–年至]+[)）]$")  # 《某某规划(2013—2020)》
 _NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
 _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
 
@@ -57,7 +50,6 @@ class NameRules:
         self.function_words = w("function_words")
         self.event_generic = w("event_generic")
         self.strong_prefixes = _longest_first(w("strong_prefixes"))
-        self.policy_tail = POLICY_TAIL
         self.org_heads = _longest_first(w("organization_heads"))
         self.registered_heads = _longest_first(w("organization_heads_registered"))
         self.abbreviations = {row[0]: (row[1], T(row[2])) for row in lexicon.tables.get("unit_abbreviations", ()) if len(row) >= 3}
@@ -75,12 +67,17 @@ class NameRules:
         self.unit_re = re.compile(unit_alt)
         self.unit_or_group_re = re.compile(unit_alt + rf"|[{HAN}]{{2,16}}?{_LEADING_GROUP}")  # for texts that name one
         self.quantity_pattern = compile_quantity_pattern(list(w("units")))
+        self.arabic_only_units = w("units_arabic_only")
+        self.counted_in_words = w("units_counted_in_words")
         self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + ("官方账号", "账号", "帐号", "微博"))
         suffix_alt = word_alternation(self.account_suffixes)
         self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
         self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
         self.account_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{1,40}}”[、,]?){{2,}})等?[{HAN}]{{0,6}}?(?:{suffix_alt})")
         self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
+        self.policy_tail = re.compile(rf"(?:{word_alternation(w('document_kinds'))})$")
+        cues = word_alternation(w("work_cues"))
+        self.quoted_work = re.compile(rf"(?:{cues})(?:系列)?“(?P<a>[^“”\n]{{2,24}})”|“(?P<b>[^“”\n]{{2,24}})”(?:系列)?(?:{cues})")
         title_alt = word_alternation(self.titles)
         verb_alt = word_alternation(self.person_verbs)
         after_alt = word_alternation(w("person_after"))
@@ -96,9 +93,6 @@ class NameRules:
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
-        self.brand_cue = re.compile(r"(打响|彰显|打造|擦亮|叫响|唱响|塑造|树立|推广|展示|创建|争创|构建|建设|提出)")
-        self.brand_quote = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
-        self.brand_head = re.compile(rf"[{HAN}]{{2,10}}?(?:{_BRAND_HEADS})")
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -135,7 +129,7 @@ class NameRules:
             start = tokens[inside].begin
         for j in range(bisect_right(tokens, start, key=_END) - 1, -1, -1):  # back from the last token ending by start
             token = tokens[j]
-            if token.end < start or _stops(token.text, stop) or is_punct(token.text) or head_begin - token.begin > max_chars:
+            if token.end < start or stops(token.text, stop) or is_punct(token.text) or head_begin - token.begin > max_chars:
                 break
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
@@ -156,7 +150,7 @@ class NameRules:
             return True
         return bool(_NUMERAL.match(token.text)) and before != "第" and (after in self.units_of_measure or after[:1] in "余多")
 
-    def _place_at(self, view: SentenceView, begin: int, end: int) -> bool:
+    def place_at(self, view: SentenceView, begin: int, end: int) -> bool:
         entry = self.lexicon.lookup(view.text[begin:end])
         return entry is not None and entry.type in PLACE_TYPES
 
@@ -248,14 +242,14 @@ class NameRules:
             if text.endswith(level, 0, end):
                 level_begin = end - len(level)
                 for length in range(min(10, level_begin), 1, -1):
-                    if self._place_at(view, level_begin - length, level_begin) or self._place_at(view, level_begin - length, end):
+                    if self.place_at(view, level_begin - length, level_begin) or self.place_at(view, level_begin - length, end):
                         return level_begin - length
                 token = next((t for t in view.tokens if t.end == end and len(t.text) >= 3 and t.text.endswith(level)), None)
                 if token is not None and token.text[:-len(level)] not in self.boundaries:
                     return token.begin
                 return level_begin
         for length in range(min(12, end), 1, -1):
-            if self._place_at(view, end - length, end):
+            if self.place_at(view, end - length, end):
                 return end - length
         return None
 
@@ -268,52 +262,6 @@ class NameRules:
         return out
 
     # --- quoted lists, brand labels, accounts, events ----------------------------------------
-
-    def quoted_lists(self, view: SentenceView) -> list[Mention]:
-        """Items of a quoted list after a brand cue: 打响“A、B、C”等品牌 / 打造“A”、“B”等优势."""
-        out = []
-        text = view.text
-        for cue in self.brand_cue.finditer(text):
-            tail = re.match(r"[^。;；“”]{0,12}?((?:“[^“”\n]{1,80}”[^“”。;；,，]{0,8}?[、,，]?\s*)+)等?[^。;；,，]{0,10}?(品牌|名片|特色|优势|称号|目标|定位|形象)", text[cue.end() :])
-            if not tail:
-                continue
-            run_begin = cue.end() + tail.start(1)
-            for item_begin, item_end in _list_items(text, run_begin, cue.end() + tail.end(1)):
-                label = clean(text[item_begin:item_end])
-                if 2 <= len(label) <= 24:
-                    out.append(self.mention(view, item_begin, item_end, T.BRAND_LABEL, label, "pattern:brand-list", 40))
-        return out
-
-    def brand_labels(self, view: SentenceView) -> list[Mention]:
-        out = []
-        text = view.text
-        for m in self.brand_quote.finditer(text):
-            out.append(self.mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, clean(m["n"]), "pattern:brand-quote", 40))
-        for quote in _QUOTED_4_60.finditer(text):
-            items = _LIST_SEPARATOR.split(quote["n"])
-            if len(items) > 1 and any(_BRAND_HEAD_END.search(item.strip()) for item in items):
-                pos = quote.start("n")
-                for item in items:
-                    if 2 <= len(item.strip()) <= 12:
-                        lead = len(item) - len(item.lstrip())
-                        out.append(self.mention(view, pos + lead, pos + lead + len(item.strip()), T.BRAND_LABEL, item.strip(), "pattern:brand-list", 40))
-                    pos += len(item) + 1
-        for m in self.brand_head.finditer(text) if any(head in text for head in _BRAND_HEAD_WORDS) else ():
-            begin = max(m.start(), self.walk_left(view, m.end() - 2, 12, self.brand_boundaries))
-            label = text[begin : m.end()]
-            if len(label) >= 4:
-                out.append(self.mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
-        for cue in re.finditer("品牌", text):
-            for size in (2, 3, 4):
-                begin = cue.start() - size
-                name = text[max(begin, 0) : cue.start()]
-                if begin >= 0 and _HAN_RUN.fullmatch(name) and name not in _BRAND_GENERIC and self._place_ends_at(view, begin) and not self.has_place(name):
-                    out.append(self.mention(view, begin, cue.start(), T.BRAND_LABEL, name, "pattern:brand-of-city", 12))
-                    break
-        return out
-
-    def _place_ends_at(self, view: SentenceView, end: int) -> bool:
-        return any(self._place_at(view, end - k, end) for k in range(2, min(end, 8) + 1))
 
     def accounts(self, view: SentenceView) -> list[Mention]:
         out = []
@@ -328,7 +276,9 @@ class NameRules:
                 b = m.start("run") + q.start("n")
                 out.append(self.mention(view, b, b + len(q["n"]), T.ACCOUNT, clean(q["n"]), "pattern:account", 36))
         for m in self.handle.finditer(text):
-            out.append(self.mention(view, m.start(), m.end(), T.ACCOUNT, m["n"], "pattern:account-handle", 36))
+            end = self._handle_end(view, m.start("n"), m.end())
+            if end - m.start("n") >= 2:
+                out.append(self.mention(view, m.start(), end, T.ACCOUNT, text[m.start("n") : end], "pattern:account-handle", 36))
         return out
 
     # --- works and outlets in 《》 -----------------------------------------------------------
@@ -337,7 +287,7 @@ class NameRules:
         out = []
         for m in re.finditer(r"《(?P<n>[^《》\n]{1,40})》", view.text):
             name = m["n"].strip()
-            if name.startswith("关于") or POLICY_TAIL.search(name):
+            if name.startswith("关于") or self.policy_tail.search(_YEARS_AFTER.sub("", name)):
                 continue
             entry = self.lexicon.lookup(name)
             if entry is not None:
@@ -348,6 +298,10 @@ class NameRules:
                 out.append(self.mention(view, m.start("n"), m.end("n"), T.MEDIA_OUTLET, name, "pattern:media-title", 15))
             else:
                 out.append(self.mention(view, m.start("n"), m.end("n"), T.CREATIVE_WORK, name, "pattern:work", 15))
+        for m in self.quoted_work.finditer(view.text) if "“" in view.text else ():  # 吉祥物“某某”, “某某”宣传片
+            name = m["a"] or m["b"]
+            begin = m.start("a") if m["a"] else m.start("b")
+            out.append(self.mention(view, begin, begin + len(name), T.CREATIVE_WORK, clean(name), "pattern:work-quoted", 37))
         return out
 
     # --- organisations and outlets written plain ---------------------------------------------
@@ -384,10 +338,19 @@ class NameRules:
                 begin = joined
                 continue
             opening = max(text.rfind("(", 0, begin), text.rfind("（", 0, begin))
-            if opening < 1 or not self._place_at(view, opening + 1, begin - 1):
+            if opening < 1 or not self.place_at(view, opening + 1, begin - 1):
                 break
             begin = self.walk_left(view, opening, 16, digits_stop=True)
         return begin
+
+    def _handle_end(self, view: SentenceView, begin: int, end: int) -> int:
+        """A handle written in Chinese ends before the first word that cannot be part of it
+        (@杭州文旅|发布视频): a boundary word, a function word or a person's verb."""
+        for token in view.tokens:
+            inside = token.begin >= begin + 2 and token.begin < end and re.match(r"[\u3400-\u9fff]", token.text)
+            if inside and (stops(token.text, self.brand_boundaries) or token.text in self.person_verbs):
+                return token.begin
+        return end
 
     def _head_ends_here(self, view: SentenceView, end: int) -> bool:
         """A head ends a word: at a token end, or where a title begins (协会|会长)."""
@@ -496,7 +459,7 @@ class Heads(tuple[str, ...]):
             return head
 
 
-def _stops(token: str, stop: frozenset[str]) -> bool:
+def stops(token: str, stop: frozenset[str]) -> bool:
     """A boundary word, or a longer token ending in a two-character one (积极组织 ends in 组织)."""
     return token in stop or (len(token) > 2 and token[-2:] in stop)
 
@@ -514,26 +477,6 @@ QUOTE_MARKS = str.maketrans("", "", "“”‘’\"《》「」『』")  # quota
 
 def clean(label: str) -> str:
     return label.translate(QUOTE_MARKS).strip(" 、,，")
-
-
-def _list_items(text: str, begin: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the items of a quoted list between ``begin`` and ``end``."""
-    items = []
-    for quote in re.finditer(r"“([^“”]*)”([^“”、,，]*)", text[begin:end]):
-        inner_begin = begin + quote.start(1)
-        inner = quote.group(1)
-        if "、" in inner or "，" in inner or "," in inner:
-            pos = inner_begin
-            for part in re.split(r"[、,，]", inner):
-                lead = len(part) - len(part.lstrip())
-                if part.strip():
-                    items.append((pos + lead, pos + lead + len(part.strip())))
-                pos += len(part) + 1
-        else:
-            tail = quote.group(2)
-            tail = tail if re.fullmatch(rf"[{HAN}]{{1,8}}", tail or "") and not tail.startswith("等") else ""
-            items.append((inner_begin, inner_begin + len(inner) + (1 + len(tail) if tail else 0)))
-    return items
 
 
 __all__ = ["Match", "NameRules", "Token", "canonical_body"]

@@ -141,7 +141,7 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
         found += _organizer(text, index, inside, v)
         found += _platform(text, index, clause, inside, doc)
     found += _organized_by(text, index, linked, v)
-    found += _brand_of(index, linked, doc)
+    found += _brand_of(text, index, linked, doc)
     found += _dates(spans, index, linked, dates)
     found += _measures(text, spans, index, linked, v)
     return _unique(found)
@@ -342,12 +342,19 @@ def _account_tail(text: str, begin: int, end: int) -> str:
     return match.group(0) if match else ""
 
 
-def _brand_of(index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
+def _brand_of(text: str, index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
+    """A brand label belongs to the place written after it with a dash (活力之都--沈阳, 钢都/玉都--鞍山),
+    else to the place written before it, else to the document's own city."""
     out = []
     for i, m in enumerate(linked):
         if m.type is not T.BRAND_LABEL:
             continue
-        owner = next((p.key for p in reversed(linked[:i]) if p.type in (T.CITY, T.REGION)), None) or doc.city
+        dashed = re.match(r"^(?:[/／][\u3400-\u9fff]{2,8})*(?:--|——|—|-)", text[m.end :])
+        after = [p for p in linked[i + 1 :] if p.type in (T.CITY, T.REGION)]
+        if dashed and after and after[0].begin == m.end + dashed.end():
+            owner: str | None = after[0].key
+        else:
+            owner = next((p.key for p in reversed(linked[:i]) if p.type in (T.CITY, T.REGION)), None) or doc.city
         if owner is not None:
             out.append(_rel(m.key, "brandOf", owner, index, "brandOf:label-of-city"))
     return out
