@@ -44,7 +44,8 @@ class BrandLabels:
         tails = word_alternation(w("brand_tails"))
         self.cue_tail = re.compile(rf"[^。;；“”]{{0,12}}?((?:“[^“”\n]{{1,80}}”[^“”。;；,，]{{0,8}}?[、,，]?\s*)+)等?[^。;；,，]{{0,10}}?(?:{tails})")
         self.quote_tail = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
-        epithet_heads = word_alternation(w("brand_epithets"))
+        self.epithet_heads = tuple(w("brand_epithets"))
+        epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
         self.epithet = re.compile(rf"(?P<v>{verbs})[“]?(?P<n>[{HAN}A-Za-z·]{{2,14}}?(?:{epithet_heads}))[”]?(?=[^{HAN}]|的美誉|之称|的称号|$)")
         self.acclaimed = re.compile(rf"(?:{word_alternation(w('brand_acclaim_verbs'))})“(?P<n>[^“”\n]{{2,40}})”")
@@ -57,7 +58,7 @@ class BrandLabels:
         out = self._cue_lists(view) + self._quoted(view) + self._headed(view) + self._of_city(view)
         if "“" in text:
             out += self._after_places(view, found)
-        if self.epithet.search(text) or "“" in text or "-" in text or "—" in text:
+        if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads):
             out += self._epithets(view)
         return out
 

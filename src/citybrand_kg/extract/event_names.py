@@ -164,9 +164,10 @@ class EventNames:
         for i, token in enumerate(tokens):
             if token.text[-1:] not in last_chars:  # cheap test first: a head ends the token
                 continue
-            head = self.heads.ending(text[max(0, token.end - 8) : token.end])  # 体育运动|会: a head across words
-            if head is not None and len(head) <= len(token.text):
-                head = self.heads.of_token(token.text)
+            head = self.heads.of_token(token.text)
+            if head is None and i:  # 体育运动|会: a head across words
+                across = self.heads.ending(text[max(0, token.end - 8) : token.end])
+                head = across if across is not None and len(across) > len(token.text) else None
             if head is None:
                 continue
             following = tokens[i + 1].text if i + 1 < len(tokens) else ""

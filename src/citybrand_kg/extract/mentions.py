@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from citybrand_kg.extract.brand_labels import BrandLabels
 from citybrand_kg.extract.event_names import EventNames
-from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon, SurfaceIndex
+from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon, Match, SurfaceIndex
 from citybrand_kg.extract.place_names import PlaceNames
 from citybrand_kg.extract.quantities import find_quantities
 from citybrand_kg.extract.recognisers import NameRules
@@ -84,8 +84,9 @@ def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tok
 def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceContext) -> list[Mention]:
     """Every candidate mention in one sentence, from all recognisers."""
     lexicon, rules = recognisers.lexicon, recognisers.names
+    matches = lexicon.index.find(view.text)  # once per sentence: the gazetteer and the qualifier test read it
     found: list[Mention] = []
-    found += gazetteer_mentions(view, lexicon)
+    found += gazetteer_mentions(view, lexicon, matches)
     found += rules.government_bodies(view, places)
     found += rules.embassies(view)
     found += rules.accounts(view)
@@ -99,7 +100,10 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += recognisers.places.foreign_places(view, found)
     found += recognisers.brands.labels(view, found)
     found += quantity_mentions(view, rules)
-    found = [strip_qualifiers(m, view, lexicon) for m in found]
+    starting: dict[int, list[Match]] = {}
+    for match in matches:
+        starting.setdefault(match.begin, []).append(match)
+    found = [strip_qualifiers(m, view, lexicon, starting) for m in found]
     return [m for m in found if m.label and not rules.is_generic(m)]
 
 
@@ -107,7 +111,7 @@ _QUALIFIED = (T.EVENT, T.ORGANIZATION, T.GOVERNMENT_BODY, T.BRAND_LABEL, T.CREAT
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年?(?=\D)")
 
 
-def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> Mention:
+def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, starting: dict[int, list[Match]] | None = None) -> Mention:
     """A name found by a pattern loses what only qualifies it.
 
     - a leading year is the event's date, not its name (2019国际海岸生活节 → 国际海岸生活节);
@@ -120,9 +124,12 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> 
     label = mention.label
     if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
         label = label[year.end() :]
-    begin = mention.span.begin - view.offset
-    for match in lexicon.index.find(view.text[begin : mention.span.end - view.offset]):
-        if match.begin != 0 or mention.span.end - view.offset - (begin + match.end) < 2:
+    begin, end = mention.span.begin - view.offset, mention.span.end - view.offset
+    if starting is None:
+        starting = {begin: [Match(begin + m.begin, begin + m.end, m.ids) for m in lexicon.index.find(view.text[begin:end]) if m.begin == 0]}
+    for found in starting.get(begin, ()):
+        match = Match(0, found.end - begin, found.ids)
+        if found.end > end or end - found.end < 2:
             continue
         entry = lexicon.entries[match.ids[0]]
         foreign_country = entry.type is T.COUNTRY and entry.country != "CN" and entry.id != "country:CN"
@@ -135,7 +142,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon) -> 
     return replace(mention, label=label) if label != mention.label else mention
 
 
-def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
+def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match] | None = None) -> list[Mention]:
     """Gazetteer names, with three guards of context:
 
     - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口);
@@ -146,7 +153,7 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon) -> list[Mention]:
     starts = set(map(_BEGIN, view.tokens))
     enclosed = [m.span() for m in _ENCLOSED.finditer(text)] if "《" in text or "“" in text else []
     out = []
-    for match in lexicon.index.find(text):
+    for match in lexicon.index.find(text) if matches is None else matches:
         entry = lexicon.entries[match.ids[0]]
         end = match.end
         if entry.type in PLACE_TYPES:

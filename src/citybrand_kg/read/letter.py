@@ -76,10 +76,10 @@ def read_letter(text: str) -> LetterInfo:
     lines = _lines(text)
     head = lines[:12]
     addressee = _find_addressee(head)
-    proposal = _PROPOSAL.search(text[: _head_limit(text)])
+    proposal = _near_number(_PROPOSAL, text, _head_limit(text))
     title, title_span = _find_title(lines)
     ptitle = _proposal_title(text)
-    proposer = v.proposer.search(text[: _head_limit(text) + 400])
+    proposer = v.proposer.search(text[: _head_limit(text) + 400]) if re.search(r"提出|所提|提交", text[: _head_limit(text) + 400]) else None
     replying = proposal is not None or ptitle is not None or bool(title and v.reply_title.search(title))
     is_reply = (addressee is not None or (proposer is not None and ptitle is not None)) and replying
     issuer, issuer_span = _find_issuer(lines, title, title_span)
@@ -131,6 +131,47 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 def _head_limit(text: str) -> int:
     return min(len(text), 600)
+
+
+_NUMBER_MARK = re.compile(r"\d\s*号")
+
+
+class _Shifted:
+    """A match found in a window of the text, with offsets into the whole text."""
+
+    def __init__(self, match: re.Match[str], offset: int) -> None:
+        self._match, self._offset = match, offset
+
+    def group(self, name: str | int = 0) -> str:
+        return self._match.group(name)
+
+    def start(self, name: str | int = 0) -> int:
+        return self._match.start(name) + self._offset
+
+    def end(self, name: str | int = 0) -> int:
+        return self._match.end(name) + self._offset
+
+
+def _matches_near_numbers(pattern: re.Pattern[str], text: str, limit: int | None = None) -> list[_Shifted]:
+    """Matches of a proposal pattern, looked for only just before each '数字号' (the patterns are
+    long alternations with optional prefixes: trying them at every position of a text is slow)."""
+    out: list[_Shifted] = []
+    end_of_last = 0
+    for number in _NUMBER_MARK.finditer(text, 0, limit if limit is not None else len(text)):
+        begin = max(end_of_last, number.start() - 48)
+        window = text[begin : number.end() + 8]
+        found = pattern.search(window)
+        while found is not None and begin + found.end() <= number.start():
+            found = pattern.search(window, found.end())
+        if found is not None:
+            out.append(_Shifted(found, begin))
+            end_of_last = begin + found.end()
+    return out
+
+
+def _near_number(pattern: re.Pattern[str], text: str, limit: int) -> _Shifted | None:
+    found = _matches_near_numbers(pattern, text, limit)
+    return found[0] if found else None
 
 
 def _proposal_title(text: str) -> re.Match[str] | None:
@@ -242,7 +283,7 @@ def _cn_iso(match: re.Match[str]) -> str | None:
     return None
 
 
-def _body(match: re.Match[str]) -> str:
+def _body(match: _Shifted) -> str:
     body = re.sub(r"^.*(?:关于|对|就|在|的|于)", "", match.group("body"))
     return re.sub(r"上$", "", body)
 
@@ -252,7 +293,7 @@ def _designation(text: str, number: str | None) -> tuple[str, Span] | None:
     issuer or the 关于对 in front of it, and without line breaks (a title may wrap)."""
     if not number:
         return None
-    for match in _DESIGNATION.finditer(text):
+    for match in _matches_near_numbers(_DESIGNATION, text):
         if match.group("num") == number:
             label = re.sub(r"\s+", "", match.group(0))
             cut = re.match(r"^.*(?:关于|对于|对|就)(?=[^关对就]*?(?:政协|人大|第?\d))", label)
