@@ -15,7 +15,6 @@ from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon
 from citybrand_kg.model import EntityType, LetterInfo, PlaceContext
 
 T = EntityType
-_NOT_LOCAL = ("村镇", "乡镇", "城镇", "集镇", "自治区", "核心区", "中心区", "使馆区", "先导区", "功能区", "地区", "景区", "园区", "街区", "社区", "城区", "市区", "郊区", "片区", "山区", "小区", "展区", "新区", "湾区", "辖区", "县区", "合作区", "示范区", "保护区", "试验区", "功能区")
 
 
 def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: AbstractSet[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:
@@ -33,7 +32,7 @@ def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts
         province = parent if parent is not None else (main if main.type is T.REGION and main.country == "CN" else None)
         if province is not None and province.label.endswith("省"):
             levels["省"] = province.label
-    for level, name in _local_levels(text).items():
+    for level, name in _local_levels(text, tuple(lexicon.word_set("not_local_places"))).items():
         levels.setdefault(level, name)
     return PlaceContext(levels=levels, city=main.label if main else None), main
 
@@ -70,7 +69,7 @@ def _chinese_place(entry: GazetteerEntry) -> bool:
     return entry.type in (T.CITY, T.REGION) and entry.country == "CN"
 
 
-def _local_levels(text: str) -> dict[str, str]:
+def _local_levels(text: str, not_local: tuple[str, ...]) -> dict[str, str]:
     """The district, county or town the text names most often (twice at least).
 
     Every occurrence of 区/县/镇 votes for the names of two to four characters ending there; the
@@ -81,7 +80,7 @@ def _local_levels(text: str) -> dict[str, str]:
         end = m.end()
         for k in (2, 3, 4):
             name = text[max(0, m.start() - k) : end]
-            if len(name) == k + 1 and re.fullmatch(r"[\u3400-\u9fff]+", name) and not name.endswith(_NOT_LOCAL) and name[0] not in "各全本我该每在与和及的":
+            if len(name) == k + 1 and re.fullmatch(r"[\u3400-\u9fff]+", name) and not name.endswith(not_local) and name[0] not in "各全本我该每在与和及的":
                 counts[(m.group(0), name)] += 1
     levels: dict[str, str] = {}
     for (level, name), n in sorted(counts.items(), key=lambda item: (-item[1], len(item[0][1]), item[0][1])):

@@ -69,7 +69,7 @@ class NameRules:
         self.quantity_pattern = compile_quantity_pattern(list(w("units")))
         self.arabic_only_units = w("units_arabic_only")
         self.counted_in_words = w("units_counted_in_words")
-        self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + ("官方账号", "账号", "帐号", "微博"))
+        self.account_suffixes = _longest_first(tuple(lexicon.account_suffixes) + tuple(w("account_words")))
         suffix_alt = word_alternation(self.account_suffixes)
         self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
         self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
@@ -92,7 +92,7 @@ class NameRules:
         self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
-        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>大使馆|总领事馆|领事馆|使馆|旅游办事处|办事处|代表处|文化中心)")
+        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>{word_alternation(w('mission_heads'))})")
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -42,7 +42,6 @@ _ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
 _LOCATED = (T.EVENT, T.CREATIVE_WORK)
 _MEASURED = (T.EVENT, T.ACCOUNT, T.MEDIA_OUTLET, T.ORGANIZATION, T.GOVERNMENT_BODY, T.CREATIVE_WORK)
 _ACTOR_JOIN = re.compile(r"^[》”]?[、,和及与]?[《“]?$")
-_TRAVELLERS = re.compile(r"(?:代表团|访问团|考察团|采访团|艺术团|交流团|团组)$")
 
 
 class RelationVocabulary:
@@ -65,6 +64,7 @@ class RelationVocabulary:
         self.by_verb = re.compile(rf"^(?:等[\u3400-\u9fff]{{0,4}}?)?\s*(?:联合|共同)?(?P<v>{alt('organize_verb')}|{alt('helper_verb')})")
         self.helper_verb = frozenset(words.get("helper_verb", ()))
         self.not_measured = re.compile(rf"^(?:{alt('not_measured_after')})")
+        self.traveller = re.compile(rf"(?:{alt('traveller_head')})$")
 
 
 class Linked(NamedTuple):
@@ -189,7 +189,7 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
         subjects = [m for m in inside if m.type in _LOCATED]
         out += [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
         if v.movement_cue.search(text[max(0, cue_end - 2) : cue_end]):
-            travellers = [m for m in inside if m.type in _ACTORS and m.end <= cue_end and _TRAVELLERS.search(text[m.begin : m.end])]
+            travellers = [m for m in inside if m.type in _ACTORS and m.end <= cue_end and v.traveller.search(text[m.begin : m.end])]
             out += [_rel(s.key, "location", p.key, index, "location:goes-to") for s in travellers[-1:] for p in targets]
     return out
 

@@ -36,8 +36,6 @@ _PROPOSAL_TITLES = (
 )
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日|-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"(?P<y>[二〇零一二三四五六七八九]{4})年(?P<m>[十一二三四五六七八九]{1,3})月(?P<d>[十一二三四五六七八九]{1,3})日")
-_ADDRESSEE_BODY = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:委员会|常委会|人民政府|政府|人大|政协|局|厅|办公室|委|部|会|组))\s*[:：]\s*$")
-_SUGGESTION_CUE = re.compile(r"(您|你们|贵团)[^。]{0,120}?(提出|所提|建议)")
 _QUOTE = re.compile(r"“[^”]{2,200}”")
 
 
@@ -62,6 +60,8 @@ class _Vocabulary:
             rf"(?:等[^，,。:：]{{0,6}}?)?(?:代表|委员)(?!团)(?:们)?[^，,。]{{0,30}}?(?:{alt['proposer_verb']})"
         )
         self.no_title = frozenset(words.get("no_title", ()))
+        self.addressee_body = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:{alt['addressee_head']}))\s*[:：]\s*$")
+        self.suggestion = re.compile(rf"(?:{alt['you']})[^。]{{0,120}}?(?:{alt['proposer_verb']}|建议)")
         self.busy = re.compile("|".join(map(re.escape, (w for w in pattern_words("name_boundaries") if len(w) >= 2))))
 
 
@@ -183,7 +183,7 @@ def _proposal_title(text: str) -> re.Match[str] | None:
 def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] | None:
     v = _vocabulary()
     for begin, _end, line in head:
-        body = _ADDRESSEE_BODY.match(line)
+        body = v.addressee_body.match(line)
         if body and not v.addressee.match(line):
             return body.group("name"), Span(begin + body.start("name"), begin + body.end("name")), "机关"
         match = v.addressee.match(line)
@@ -342,7 +342,7 @@ def _sections(text: str, lines: list[tuple[int, int, str]]) -> tuple[Span, ...]:
 def _suggestions(text: str) -> tuple[Span, ...]:
     spans = []
     for sentence in re.finditer(r"[^。\n]+", text):
-        if _SUGGESTION_CUE.search(sentence.group(0)):
+        if _vocabulary().suggestion.search(sentence.group(0)):
             for quote in _QUOTE.finditer(sentence.group(0)):
                 spans.append(Span(sentence.start() + quote.start() + 1, sentence.start() + quote.end() - 1))
     return tuple(spans)
