@@ -107,7 +107,7 @@ def link_mention(mention: Mention, lexicon: Lexicon) -> Entity:
 def _aliases(mention: Mention) -> tuple[str, ...]:
     found = list(mention.aliases)
     surface = mention.surface.translate(QUOTE_MARKS).strip()
-    if surface and surface != mention.label:
+    if surface and surface != mention.label and mention.source != "reference":  # 本届论坛 names no event
         found.append(surface)
     parts = re.split(r"[（）()]", mention.label)
     if len(parts) > 1:

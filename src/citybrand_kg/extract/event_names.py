@@ -27,7 +27,7 @@ T = EntityType
 _CN = "一二三四五六七八九十百零〇两"
 _ORDINAL = re.compile(rf"第[{_CN}\d]+[届期次季轮]|(?:19|20)\d{{2}}|[A-Za-z]|[{_CN}\d]+(?=运会|博会|交会)|[{HAN}][—-][{HAN}]")
 _DATE_TAIL = re.compile(r"\d\s*[月日]$|时间\S*月$")
-_LEADING_DATE = re.compile(r"^[\d·.\-/]+(?=[^\d·.\-/])")
+_LEADING_DATE = re.compile(r"^(?:(?:19|20)\d{2}年(?:\d{1,2}月)?|\d{1,2}月\d{1,2}日|[\d·.\-/]+(?=[^\d·.\-/年]))")
 _SHORT_FORM = re.compile(rf"(?:[省市区县州]|全国)?[{_CN}\d]+(?:运会|博会|交会)")
 _COUNTED = re.compile(rf"^[{_CN}\d]+(?:项|大(?=[{HAN}]{{0,2}}(?:行动|活动|工程)$))")
 _SESSION = re.compile(
@@ -242,7 +242,8 @@ class EventNames:
             return True
         if len(name) > 2 and all(rules.is_country_abbreviation(ch) for ch in name[:2]):
             return True
-        return head not in self.weak and name.startswith(self.strong_prefixes)
+        modifiers = name[: len(name) - len(head)]
+        return head not in self.weak and any(prefix in modifiers for prefix in self.strong_prefixes)  # 某山世界文明论坛
 
     # --- sessions and congresses ----------------------------------------------------------------
 

@@ -119,8 +119,8 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
       the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
       after it and the relations stage links the two.
     """
-    if mention.source in ("gazetteer", "letter", "quantity") or mention.type not in _QUALIFIED:
-        return mention
+    if mention.source in ("gazetteer", "letter", "quantity", "pattern:embassy") or mention.type not in _QUALIFIED:
+        return mention  # a mission's sending country is part of its name (韩国驻沈阳总领事馆)
     label = mention.label
     if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
         label = label[year.end() :]

@@ -257,9 +257,23 @@ class NameRules:
         out = []
         for m in self.embassy.finditer(view.text) if "驻" in view.text else ():  # 驻 is part of every match
             head = "大使馆" if m["h"] == "使馆" else m["h"]
-            label = f"{m['cn'] or '中国'}驻{m['p']}{head}"
-            out.append(self.mention(view, m.start(), m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
+            begin = m.start()
+            sender = m["cn"] or "中国"
+            if not m["cn"]:  # 韩国驻沈阳总领事馆: a foreign country's mission in China
+                country = self._country_ending_at(view, m.start())
+                if country is not None:
+                    begin, sender = country
+            label = f"{sender}驻{m['p']}{head}"
+            out.append(self.mention(view, begin, m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
         return out
+
+    def _country_ending_at(self, view: SentenceView, end: int) -> tuple[int, str] | None:
+        """The foreign country written right before ``end`` (its start and name as written)."""
+        for size in range(min(end, 8), 1, -1):
+            entry = self.lexicon.lookup(view.text[end - size : end])
+            if entry is not None and entry.type is T.COUNTRY and entry.id != "country:CN":
+                return end - size, view.original[end - size : end]
+        return None
 
     # --- quoted lists, brand labels, accounts, events ----------------------------------------
 
