@@ -32,6 +32,10 @@ def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts
         province = parent if parent is not None else (main if main.type is T.REGION and main.country == "CN" else None)
         if province is not None and province.label.endswith("省"):
             levels["省"] = province.label
+        if province is not None and province.label.endswith("自治区"):
+            levels["自治区"] = province.label  # 自治区文化和旅游厅 → 某某自治区文化和旅游厅
+        if main.type is T.CITY and main.label.endswith("自治州"):
+            levels["州"] = _short_prefecture(main)
     for level, name in _local_levels(text, tuple(lexicon.word_set("not_local_places"))).items():
         levels.setdefault(level, name)
     return PlaceContext(levels=levels, city=main.label if main else None), main
@@ -87,3 +91,8 @@ def _local_levels(text: str, not_local: tuple[str, ...]) -> dict[str, str]:
         if n >= 2 and level not in levels:
             levels[level] = name
     return levels
+
+
+def _short_prefecture(entry: GazetteerEntry) -> str:
+    """How bodies of an autonomous prefecture are named: its short form with 州 (大理州), else its label."""
+    return next((alias for alias in entry.aliases if alias.endswith("州") and not alias.endswith("自治州")), entry.label)

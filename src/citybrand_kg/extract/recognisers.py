@@ -416,12 +416,12 @@ def canonical_body(raw: str, places: PlaceContext) -> str:
     place (市委宣传部 → 中共成都市委宣传部), and 中共 before a party committee and its units."""
     party = raw.startswith("中共")
     name = raw[2:] if party else raw
-    level = next((lv for lv in ("省", "市", "区", "县", "镇") if name.startswith(lv)), None)
+    level = next((lv for lv in ("自治区", "省", "市", "区", "县", "镇", "州") if name.startswith(lv)), None)
     if level is not None:
         full = places.expand(level)
         if full is None:
             return raw
-        name = full + name[1:]
+        name = full + name[len(level) :]
     committee = re.fullmatch(r"(.+?(?:省|市|自治区|自治州|区|县))党委", name)
     if committee:
         return f"中共{committee.group(1)}委员会"

@@ -55,8 +55,8 @@ class RelationVocabulary:
         def alt(kind: str) -> str:
             return "|".join(sorted(map(re.escape, words.get(kind, ())), key=lambda w: (-len(w), w))) or "(?!)"
 
-        self.place_cue = re.compile(rf"(?:{alt('place_cue')})$")
-        self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})$")
+        self.place_cue = re.compile(rf"(?:{alt('place_cue')})了?$")
+        self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})了?$")
         self.partner_start = re.compile(rf"(?:{alt('partner_start')})$")
         self.partner_verb = re.compile(rf"({alt('partner_verb')})")
         self.organize = re.compile(rf"^\s*(?:{alt('organize_adverb')})?(?:{alt('organize_verb')})(?:了)?")
@@ -178,7 +178,13 @@ def _location(text: str, index: int, inside: list[Linked], v: RelationVocabulary
         for place, event in itertools.pairwise(inside)
         if place.type is T.COUNTRY and event.type in (T.EVENT, T.CREATIVE_WORK) and place.end == event.begin
     ]
-    return out + _cued_locations(text, index, inside, v)
+    out += _cued_locations(text, index, inside, v)
+    return out + [  # 扬州举办某某展: a place that holds an event is where it is
+        _rel(event.key, "location", place.key, index, "location:place-holds")
+        for i, place in enumerate(inside)
+        if place.type in PLACE_TYPES and v.organize.match(text[place.end :])
+        for event in [e for e in inside[i + 1 :] if e.type is T.EVENT][:1]
+    ]
 
 
 def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVocabulary) -> list[Relation]:
@@ -188,7 +194,7 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
     for cue_end, targets in _place_lists_after_cue(text, inside, v.place_cue):
         subjects = [m for m in inside if m.type in _LOCATED]
         out += [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
-        if v.movement_cue.search(text[max(0, cue_end - 2) : cue_end]):
+        if v.movement_cue.search(text[max(0, cue_end - 3) : cue_end]):
             travellers = [m for m in inside if m.type in _ACTORS and m.end <= cue_end and v.traveller.search(text[m.begin : m.end])]
             out += [_rel(s.key, "location", p.key, index, "location:goes-to") for s in travellers[-1:] for p in targets]
     return out
@@ -201,7 +207,7 @@ def _place_lists_after_cue(text: str, inside: list[Linked], cue: re.Pattern[str]
     for i, m in enumerate(inside):
         if m.type not in PLACE_TYPES or m in taken:
             continue
-        if cue.search(text[max(0, m.begin - 2) : m.begin]):
+        if cue.search(text[max(0, m.begin - 3) : m.begin]):
             targets = [m]
             for follower in inside[i + 1 :]:
                 if follower.type in PLACE_TYPES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
