@@ -173,6 +173,7 @@ class LetterInfo:
     addressee: str | None = None
     addressee_span: Span | None = None
     addressee_role: str | None = None  # 委员 / 代表 / 代表团
+    co_addressees: tuple[tuple[str, Span], ...] = ()  # the others a salutation names (甲、乙代表：)
     proposer: str | None = None  # the proposer named in the text when the salutation does not name them
     proposer_span: Span | None = None
     proposal_kind: str | None = None  # 提案 / 建议

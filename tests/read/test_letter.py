@@ -30,3 +30,11 @@ def test_spans_point_at_their_text() -> None:
     assert letter.issuer_span is not None and text[letter.issuer_span.begin : letter.issuer_span.end] == "苏州市文化广电和旅游局"
     assert letter.sections and text[letter.sections[0].begin : letter.sections[0].end] == "一、基本情况"
     assert any("下一步" in text[s.begin : s.end] for s in letter.commitments)
+
+
+def test_a_salutation_may_name_several_people() -> None:
+    text = "对市政协五届一次会议第88号提案的答复\n王海、李明、赵立等3位委员：\n你们提出的《关于发展乡村旅游的建议》收悉。\n"
+    letter = read_letter(normalized(text))
+    assert letter.addressee == "王海"
+    assert [name for name, _span in letter.co_addressees] == ["李明", "赵立"]
+    assert all(text[span.begin : span.end] == name for name, span in letter.co_addressees)

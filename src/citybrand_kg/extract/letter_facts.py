@@ -54,6 +54,8 @@ def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterIn
 
     if letter.addressee:
         add(letter.addressee_span, addressee_type(letter, parties), letter.addressee)
+    for name, span in letter.co_addressees:
+        add(span, T.PERSON, name)
     if letter.proposer:
         add(letter.proposer_span, T.PERSON, letter.proposer)
     if letter.issuer:
@@ -137,6 +139,9 @@ def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterIn
             rel(proposal.key, "proposer", addressee_key, letter.addressee_span, "letter:proposer")
         if letter.proposer:
             rel(proposal.key, "proposer", entity_key(T.PERSON, letter.proposer), letter.proposer_span, "letter:proposer-named")
+        for name, co_span in letter.co_addressees:
+            rel(DOCUMENT, "addressee", entity_key(T.PERSON, name), co_span, "letter:addressee")
+            rel(proposal.key, "proposer", entity_key(T.PERSON, name), co_span, "letter:proposer")
         body = submitted_to(letter, places)
         if body is not None:
             entities.append(Entity(key=entity_key(T.GOVERNMENT_BODY, body), type=T.GOVERNMENT_BODY, label=body))

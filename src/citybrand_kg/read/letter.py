@@ -47,7 +47,10 @@ class _Vocabulary:
         for kind, word, *_rest in pattern_table("letter"):
             words.setdefault(kind, []).append(word)
         alt = {kind: "|".join(sorted(map(re.escape, ws), key=lambda w: (-len(w), w))) for kind, ws in words.items()}
-        self.addressee = re.compile(rf"^\s*(?:尊敬的)?(?P<name>[{_HAN}·]{{2,12}}?)(?P<etc>等)?(?P<role>{alt['role']})(?:们)?\s*[:：]")
+        self.addressee = re.compile(
+            rf"^\s*(?:尊敬的)?(?P<name>[{_HAN}·]{{2,12}}?)(?P<more>(?:[、，,][{_HAN}·]{{2,6}}?)*)"
+            rf"(?P<etc>等[\d一二三四五六七八九十]*[位名]?)?(?P<role>{alt['role']})(?:们)?\s*[:：]"
+        )
         self.reply_title = re.compile(rf"(?:{alt['reply']})")
         self.commitment = re.compile(rf"(?:{alt['commitment']})")
         self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt['issuer_head']})$")
@@ -97,6 +100,7 @@ def read_letter(text: str) -> LetterInfo:
         addressee=addressee[0] if addressee else None,
         addressee_span=addressee[1] if addressee else None,
         addressee_role=addressee[2] if addressee else None,
+        co_addressees=_co_addressees(head) if addressee else (),
         proposer=proposer.group("name") if named_proposer and is_reply and proposer else None,
         proposer_span=Span(proposer.start("name"), proposer.end("name")) if named_proposer and is_reply and proposer else None,
         proposal_kind=kind if is_reply else None,
@@ -196,6 +200,20 @@ def _find_addressee(head: list[tuple[int, int, str]]) -> tuple[str, Span, str] |
                 span = Span(begin + match.start("name"), begin + match.end("name"))
             return name, span, role
     return None
+
+
+def _co_addressees(head: list[tuple[int, int, str]]) -> tuple[tuple[str, Span], ...]:
+    """The other people a salutation names (张某、李某等3位代表：): addressees and proposers too."""
+    v = _vocabulary()
+    for begin, _end, line in head:
+        match = v.addressee.match(line)
+        if match and match.group("more") and match.group("role") in ("委员", "代表"):
+            base = begin + match.start("more")
+            return tuple(
+                (part.group(0), Span(base + part.start(), base + part.end()))
+                for part in re.finditer(rf"[{_HAN}·]+", match.group("more"))
+            )
+    return ()
 
 
 def _find_title(lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | None]:
