@@ -55,7 +55,10 @@ class BrandLabels:
 
     def labels(self, view: SentenceView, found: list[Mention]) -> list[Mention]:
         text = view.text
-        out = self._cue_lists(view) + self._quoted(view) + self._headed(view) + self._of_city(view)
+        out = self._cue_lists(view) if "“" in text else []
+        out += self._quoted(view) if "“" in text else []
+        out += self._headed(view)
+        out += self._of_city(view) if "品牌" in text else []
         if "“" in text:
             out += self._after_places(view, found)
         if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads):

@@ -84,7 +84,8 @@ class NameRules:
         surname_alt = word_alternation(self.surnames)
         name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
         self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
-        byline_alt = word_alternation(w("byline_cues"))
+        self.byline_cues = tuple(w("byline_cues"))
+        byline_alt = word_alternation(self.byline_cues)
         self.byline_names = re.compile(rf"(?:{byline_alt})\s*[:：/]?\s*(?P<run>{name}(?:[\s、]+{name}){{0,3}})(?=[\s)）,，。:：]|$|报道|报导|摄)")
         self.photo_credit = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s+(?:{word_alternation(w('photo_credits'))})")
         self.single_name = re.compile(name)
@@ -377,7 +378,14 @@ class NameRules:
     def persons(self, view: SentenceView) -> list[Mention]:
         out = []
         text = view.text
-        for pattern in (self.person_after_title, self.person_before_title, self.person_before_verb, self.foreign_person, self.byline, self.photo_credit):
+        patterns = [self.person_after_title, self.person_before_title, self.person_before_verb]
+        if "·" in text:
+            patterns.append(self.foreign_person)
+        if "电" in text or "讯" in text:
+            patterns.append(self.byline)
+        if "摄" in text or "供图" in text:
+            patterns.append(self.photo_credit)
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 name = m["n"]
                 if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name):
@@ -386,7 +394,7 @@ class NameRules:
                 if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), m.end("n")):
                     continue
                 out.append(self.mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
-        for m in self.byline_names.finditer(text):  # 记者 潘某某 林某某, 文/ 张某 李某
+        for m in self.byline_names.finditer(text) if any(cue in text for cue in self.byline_cues) else ():  # 记者 甲 乙, 文/ 甲
             for part in re.finditer(r"[^\s、]+", m["run"]):
                 name = part.group(0)
                 if self.single_name.fullmatch(name) and not self.is_word(name) and self.lexicon.lookup(name) is None:
