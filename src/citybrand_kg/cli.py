@@ -67,7 +67,7 @@ def _say(text: str) -> None:
 @click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default="the CPU count", help="Worker processes.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every document (default: reuse results of unchanged documents).")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder (default: OUT/.cache).")
-@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True, help="Refuse input files larger than this.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024, show_default=True, help="Refuse input files larger than this.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @_reports_errors
 def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_cache: bool, cache_dir: Path | None, max_bytes: int, no_validate: bool) -> None:
@@ -75,9 +75,10 @@ def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_ca
 
     PATHS are files or folders (.txt, .html, .docx); none means the bundled seed reply.
     """
-    from citybrand_kg.corpus import BuildSettings
+    from citybrand_kg.corpus import BuildSettings, checked_base
     from citybrand_kg.corpus import build as run_build
 
+    base = checked_base(base) if base is not None else None
     settings = BuildSettings(out=out, base=base, max_bytes=max_bytes, validate=not no_validate, jobs=max(1, jobs), cache=not no_cache, cache_dir=cache_dir)
     with _progress_bar() as progress:
         result = run_build(list(paths), settings, progress=progress)
@@ -153,11 +154,28 @@ def validate(graph: Path, report: Path | None, engine: str) -> None:
 @_reports_errors
 def query(graph: Path, sparql: str, fmt: str) -> None:
     """Run the SPARQL query SPARQL over GRAPH (a file, or @FILE to read the query from a file)."""
-    from citybrand_kg.serve.query import render, run_query
+    from citybrand_kg.serve.query import checked_query, render, run_query
 
-    if sparql.startswith("@"):
-        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-    click.echo(render(run_query([graph], sparql), fmt))
+    click.echo(render(run_query([graph], checked_query(_query_text(sparql))), fmt))
+
+
+def _query_text(sparql: str) -> str:
+    """The query as given, from ``@FILE``, or from standard input for ``-``."""
+    from citybrand_kg.errors import UsageError
+
+    if sparql == "-":
+        return sys.stdin.read()
+    if not sparql.startswith("@"):
+        return sparql
+    path = Path(sparql[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: no such query file.") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: the query file is not UTF-8 text.") from exc
+    except OSError as exc:
+        raise UsageError(f"{path}: the query file cannot be read ({exc.strerror or exc}).") from exc
 
 
 @main.command()
@@ -222,8 +240,11 @@ def export(graph: Path, fmt: str, out: Path | None, context_url: str | None) -> 
 @_reports_errors
 def load(graph: Path, endpoint: str, query_endpoint: str | None, auth_header: str | None, batch_triples: int, retries: int) -> None:
     """Push GRAPH into a SPARQL 1.1 Graph Store, one named graph per document (re-loading replaces them)."""
+    from citybrand_kg.errors import UsageError
     from citybrand_kg.export.loading import load_graph
 
+    if not endpoint.startswith(("http://", "https://")):
+        raise UsageError(f"{endpoint}: the endpoint must be an http:// or https:// URL (for Oxigraph: http://127.0.0.1:7878/store).")
     report = load_graph(_existing(graph), endpoint, query_endpoint=query_endpoint, auth_header=auth_header, batch_triples=batch_triples, retries=retries)
     _say(f"{len(report.graphs)} graphs, {report.triples_sent} triples sent; the store now holds {report.remote_triples} of the {report.local_triples} local triples.")
     if not report.ok:

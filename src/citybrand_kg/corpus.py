@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from typing import IO
 
 from citybrand_kg import __version__
 from citybrand_kg.atomic import replacing, write_bytes, write_text
+from citybrand_kg.errors import GraphError, UsageError
 from citybrand_kg.pipeline import DocumentResult, Extractor, process_document
 from citybrand_kg.rdf.namespaces import CBR
 from citybrand_kg.read.documents import input_files
@@ -78,6 +80,18 @@ class BuildResult:
         return dict(sorted(counts.items()))
 
 
+_IRI_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def checked_base(base: str) -> str:
+    """A base IRI for resources: absolute, without spaces, ending in / or # so that keys follow it."""
+    if not _IRI_START.match(base):
+        raise UsageError(f"{base!r}: --base must be an absolute IRI such as https://example.org/kg/.")
+    if not base.endswith(("/", "#")):
+        raise UsageError(f"{base}: --base must end with / or # (keys are appended to it: {base}/city/…).")
+    return base
+
+
 def default_inputs() -> list[Path]:
     from citybrand_kg.resources import data_dir
 
@@ -97,7 +111,10 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
         return result
     outputs = {"graph": settings.out / "graph.ttl", "dataset": settings.out / "graph.trig", "validation": settings.out / "validation.ttl"}
     created = not settings.out.exists()
-    settings.out.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GraphError(f"{settings.out}: cannot be used as the output folder ({exc.strerror or exc}).") from exc
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
     os.close(handle)
     merged_tmp = Path(name)

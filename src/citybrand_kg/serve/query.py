@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from citybrand_kg.errors import GraphError
+from citybrand_kg.errors import GraphError, UsageError
 from citybrand_kg.serve.store import GraphStore
 from citybrand_kg.terminal import aligned
 
@@ -26,6 +27,24 @@ class QueryAnswer:
     rows: tuple[tuple[str | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[str, ...] = field(default=())
+
+
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+def checked_query(sparql: str) -> str:
+    """The query, or a UsageError in one sentence: empty, an update, or not SPARQL (the parser's
+    first line, shortened)."""
+    if not sparql.strip():
+        raise UsageError("the query is empty.")
+    if _UPDATE.match(sparql):
+        raise UsageError("the query is an update; `query` runs SELECT, ASK, CONSTRUCT and DESCRIBE (serve --allow-update takes updates).")
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else "a syntax error"
+        raise UsageError(f"the query is not valid SPARQL: {message[:160]}{'…' if len(message) > 160 else ''}.") from exc
+    return sparql
 
 
 def run_query(paths: list[Path], sparql: str) -> QueryAnswer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,9 @@ def serve(
     )
     if store_dir is not None and not graphs and not store_dir.is_dir():
         raise UsageError(f"{store_dir}: no store there and no graph files to load into it.")
+    if store_dir is None and not graphs:
+        raise UsageError("no graph to serve: name graph files (citybrand-kg build writes out/graph.trig) or a --store folder.")
+    _check_port(host, port)
     temporary = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-")) if store_dir is None else None
     try:
         store = GraphStore.open(store_dir or temporary)
@@ -70,3 +74,13 @@ def page_url(host: str, port: int) -> str:
     """``http://host:port/``, with brackets around an IPv6 host."""
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail at once, before loading anything, when the address cannot be listened on."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise UsageError(f"{host}:{port}: cannot listen there ({exc.strerror or exc}); is another server using the port?") from exc
