@@ -64,3 +64,14 @@ def test_serving_on_a_taken_port_fails_before_loading(folder: Path) -> None:
         result = CliRunner().invoke(main, ["serve", str(folder / "graph.ttl"), "--host", "127.0.0.1", "--port", str(port)])
     assert result.exit_code == 2, result.stderr
     assert f"127.0.0.1:{port}" in result.stderr and "cannot listen" in result.stderr
+
+
+def test_an_empty_writable_store_is_not_refused(folder: Path) -> None:
+    """`serve --allow-update` with nothing loaded is a store to fill: it must get past the checks
+    (here it stops at the taken port, which proves the emptiness check let it through)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--allow-update", "--token", "t", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 2 and "cannot listen" in result.stderr, result.stderr

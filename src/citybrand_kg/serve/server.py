@@ -44,8 +44,8 @@ def serve(
     )
     if store_dir is not None and not graphs and not store_dir.is_dir():
         raise UsageError(f"{store_dir}: no store there and no graph files to load into it.")
-    if store_dir is None and not graphs:
-        raise UsageError("no graph to serve: name graph files (citybrand-kg build writes out/graph.trig) or a --store folder.")
+    if store_dir is None and not graphs and not allow_update:
+        raise UsageError("no graph to serve: name graph files (citybrand-kg build writes out/graph.trig), a --store folder, or --allow-update to fill an empty store.")
     _check_port(host, port)
     temporary = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-")) if store_dir is None else None
     try:
