@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import socket
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,13 +50,39 @@ def serve(
         raise UsageError("no graph to serve: name graph files (citybrand-kg build writes out/graph.trig), a --store folder, or --allow-update to fill an empty store.")
     _check_port(host, port)
     temporary = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-")) if store_dir is None else None
+    previous = _stop_on_signals()
     try:
         store = GraphStore.open(store_dir or temporary)
         store.load_all(graphs)
         _run(create_app(store, settings), host, port, ready_message)
+    except _Stopped as stop:
+        logger.info("citybrand-kg: stopped (%s).", signal.Signals(stop.signum).name)
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+
+
+class _Stopped(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGINT and SIGTERM end ``serve`` normally, so that the temporary store is removed.
+
+    uvicorn shuts down gracefully on these signals and then raises them again with the handlers it
+    found in place; these are the handlers it finds. Returns the previous handlers to restore.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _raise_stopped) for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
 def _run(app: Any, host: str, port: int, ready_message: Callable[[str], None] | None) -> None:

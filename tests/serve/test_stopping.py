@@ -1,0 +1,52 @@
+"""`citybrand-kg serve` as a process: Ctrl-C or SIGTERM stop it cleanly and remove its temporary store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.serve.live import GRAPH
+
+
+def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "citybrand_kg", "serve", str(GRAPH), "--host", "127.0.0.1", "--port", "0", "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    assert process.stderr is not None
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if "serving" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(120):
+        process.kill()
+        pytest.fail("the server did not start: " + "".join(lines))
+    url = lines[-1].split(" at ")[-1].strip()
+    return process, url, lines
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_serve_and_removes_its_store(signum: int, tmp_path: Path) -> None:
+    process, url, lines = _serve(tmp_path)
+    assert httpx.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).status_code == 200
+    assert list(tmp_path.glob("citybrand-kg-store-*")), "the store should live in TMPDIR while serving"
+    process.send_signal(signum)
+    assert process.wait(60) == 0, "".join(lines)
+    assert not list(tmp_path.glob("citybrand-kg-store-*")), "the temporary store was left behind"
+    said = "".join(lines)
+    assert "interrupted" not in said and "Traceback" not in said, said
