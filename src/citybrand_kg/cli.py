@@ -51,6 +51,8 @@ def _reports_errors(func: F) -> F:
 def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Turn Chinese government replies and publicity reports into a validated RDF knowledge graph."""
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    for chatty in ("httpx", "httpcore"):  # a line per request; --debug still shows them
+        logging.getLogger(chatty).setLevel(logging.DEBUG if debug else logging.WARNING)
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
 

@@ -87,6 +87,15 @@ def test_loading_twice_is_idempotent(oxigraph: str) -> None:
 
 
 @pytest.mark.oxigraph_server
+def test_the_load_command_says_one_line(oxigraph: str) -> None:
+    """The CLI's summary, once, without a line per HTTP request."""
+    done = subprocess.run([sys.executable, "-m", "citybrand_kg", "load", str(MINI_GRAPH), "--endpoint", f"{oxigraph}/store"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(said) == 1 and "triples sent" in said[0], said
+
+
+@pytest.mark.oxigraph_server
 def test_seed_graph_loads_twice_with_the_local_count(oxigraph: str, seed_build) -> None:
     out = seed_build.outputs["graph"].parent
     local = Graph().parse(out / "graph.ttl")

@@ -115,7 +115,7 @@ def load_graph(
         counts = _remote_counts(sender, http, query_url, [load.name for load in loads])
     local = len({triple for part in parts if _name(part, rest_graph) for triple in part.graph})
     report = LoadReport(endpoint, query_url, loads, sum(load.triples for load in loads), local, *counts)
-    log = logger.info if report.ok else logger.warning
+    log = logger.debug if report.ok else logger.warning  # the caller reports a good load
     log("loaded %d graphs (%d triples sent, %d local, %s remote) into %s",
         len(loads), report.triples_sent, local, report.remote_triples, endpoint)
     return report
