@@ -217,14 +217,18 @@ def evaluate_command(graph: Path, gold_path: Path, fmt: str) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", required=True, type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "neo4j", "csv"]), help="Target format.")
+@click.option("--format", "fmt", help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld), rdfxml (xml), graphml, neo4j or csv; default: from the --output suffix.")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), help="Output file (a folder for neo4j and csv); default: next to GRAPH.")
 @click.option("--context-url", help="JSON-LD: reference this published @context instead of inlining it.")
 @_reports_errors
-def export(graph: Path, fmt: str, out: Path | None, context_url: str | None) -> None:
-    """Write GRAPH as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, Neo4j import files or CSV tables."""
-    from citybrand_kg.export.formats import SUFFIXES, export_graph
+def export(graph: Path, fmt: str | None, out: Path | None, context_url: str | None) -> None:
+    """Write GRAPH as Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, GraphML, Neo4j import files or CSV tables."""
+    from citybrand_kg.errors import UsageError
+    from citybrand_kg.export.formats import SUFFIXES, export_graph, format_named, format_of
 
+    if fmt is None and out is None:
+        raise UsageError("export needs --format or an --output file whose suffix names one (graph.nt, graph.jsonld …).")
+    fmt = format_named(fmt) if fmt is not None else format_of(out)  # type: ignore[arg-type]
     target = out or (graph.with_name(f"{graph.stem}-{fmt}") if fmt in ("neo4j", "csv") else graph.with_suffix(SUFFIXES[fmt]))
     if target.resolve() == graph.resolve():
         target = graph.with_name(f"{graph.stem}.export{SUFFIXES.get(fmt, '')}")

@@ -201,8 +201,11 @@ def test_persistent_store_reopens_read_only(tmp_path: Path) -> None:
 
 def test_unknown_extension_and_broken_file_are_graph_errors(tmp_path: Path) -> None:
     store = GraphStore.open()
-    with pytest.raises(GraphError, match="unknown graph format"):
+    (tmp_path / "graph.xlsx").write_bytes(b"PK")
+    with pytest.raises(GraphError, match="names no graph format"):
         store.load(tmp_path / "graph.xlsx")
+    with pytest.raises(GraphError, match="no such graph file"):
+        store.load(tmp_path / "missing.ttl")
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .", encoding="utf-8")
     with pytest.raises(GraphError, match="broken.ttl"):

@@ -6,7 +6,7 @@ Public functions::
                  *, context_url: str | None = None) -> list[Path]
     to_networkx(graph: Graph) -> networkx.MultiDiGraph
 
-``fmt`` is one of :data:`FORMATS`; ``out_path`` is a file, except for ``neo4j`` and ``csv``
+``fmt`` is one of :data:`FORMATS` or a name :func:`format_named` knows (``ttl``, ``nt``, ``json-ld``, ``xml`` …); ``out_path`` is a file, except for ``neo4j`` and ``csv``
 (:data:`DIRECTORY_FORMATS`), where it is a folder. The returned list names the files written.
 
 ==========  =================================================================================
@@ -16,6 +16,7 @@ nquads      one named graph per document (see :mod:`citybrand_kg.rdf.named_graph
 trig        the same named graphs, graphs sorted by name
 jsonld      compact JSON-LD with the published context (``context.jsonld``), inlined unless
             ``context_url`` is given
+rdfxml      the merged graph as RDF/XML, subjects sorted
 graphml     entities as nodes (``label`` = Chinese label, ``class``, ``label_en``, …) and
             entity-to-entity relations as edges (``label`` = predicate local name); scalar
             attributes only, plain GraphML (Gephi, Cytoscape; yEd: map ``label`` with
@@ -37,30 +38,52 @@ import logging
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from citybrand_kg.atomic import replacing, write_text
-from citybrand_kg.errors import UsageError
+from citybrand_kg.errors import GraphError, UsageError
 from citybrand_kg.export.jsonld import to_jsonld
 from citybrand_kg.export.neo4j import write_neo4j
 from citybrand_kg.export.tables import ATTRIBUTE_COLUMNS, EntityRow, entity_rows, relation_rows
 from citybrand_kg.rdf.named_graphs import DocumentGraph, document_graphs, read_dataset, union_graph
+from citybrand_kg.rdf.namespaces import PREFIXES
+from citybrand_kg.rdf.syntaxes import SYNTAXES, syntax_named, syntax_of
 from citybrand_kg.rdf.turtle import trig_text, turtle_text
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "neo4j", "csv")
+FORMATS = (*(syntax.name for syntax in SYNTAXES), "graphml", "neo4j", "csv")
 DIRECTORY_FORMATS = frozenset({"neo4j", "csv"})
-SUFFIXES = {"turtle": ".ttl", "ntriples": ".nt", "nquads": ".nq", "trig": ".trig",
-            "jsonld": ".jsonld", "graphml": ".graphml"}
+SUFFIXES = {**{syntax.name: syntax.suffix for syntax in SYNTAXES}, "graphml": ".graphml"}
 """The usual file extension of each single-file format (for default output names)."""
+
+
+def format_named(name: str) -> str:
+    """The export format a typed name means: a syntax name or alias (``ttl``, ``json-ld``, ``xml``
+    …, see :data:`citybrand_kg.rdf.syntaxes.SYNTAXES`) or graphml / neo4j / csv; UsageError else."""
+    syntax = syntax_named(name)
+    if syntax is not None:
+        return syntax.name
+    if name.strip().lower() in FORMATS:
+        return name.strip().lower()
+    raise UsageError(f"unknown export format {name!r}; choose one of {', '.join(FORMATS)} (or ttl, nt, nq, json-ld, xml).")
+
+
+def format_of(out: Path) -> str:
+    """The export format an output file's suffix implies; UsageError when it implies none."""
+    if out.suffix.lower() == ".graphml":
+        return "graphml"
+    try:
+        return syntax_of(out).name
+    except GraphError:
+        raise UsageError(f"{out}: cannot tell the format from the suffix {out.suffix!r}; give --format.") from None
 
 
 def export_graph(
     source: str | Path | Graph | Dataset, fmt: str, out_path: str | Path, *, context_url: str | None = None
 ) -> list[Path]:
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    fmt = format_named(fmt)
     out = Path(out_path)
     data = source if isinstance(source, Graph) else read_dataset(source)
     if fmt in ("nquads", "trig"):
@@ -80,6 +103,7 @@ def export_graph(
         "turtle": lambda: turtle_text(merged),
         "ntriples": lambda: _ntriples(merged),
         "jsonld": lambda: _json(to_jsonld(merged, context_url=context_url)),
+        "rdfxml": lambda: _rdfxml(merged),
     }
     return [write_text(out, writers[fmt]())]
 
@@ -87,6 +111,13 @@ def export_graph(
 def _ntriples(graph: Graph) -> str:
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "".join(f"{line}\n" for line in sorted(set(filter(None, lines))))
+
+
+def _rdfxml(graph: Graph) -> str:
+    """RDF/XML, one ``rdf:Description`` per subject in sorted order, the project's prefixes."""
+    triples = ox.parse(_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return (ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").decode("utf-8")
 
 
 def _nquads(parts: list[DocumentGraph]) -> str:

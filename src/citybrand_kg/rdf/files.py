@@ -1,59 +1,65 @@
-"""Graph files into rdflib graphs: any serialisation by its suffix, and the project's ontology and shapes."""
+"""Graph files into rdflib graphs, and the project's ontology and shapes.
+
+    read_graph(path) -> Graph      every triple of the file, named graphs merged
+    read_dataset(path) -> Dataset  the file's named graphs kept
+
+The parsing is :func:`citybrand_kg.rdf.syntaxes.read_quads` (pyoxigraph, the format by suffix);
+this module converts its quads to rdflib terms for the commands that work on rdflib graphs.
+"""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import cast
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.term import IdentifiedNode, Node
 
-from citybrand_kg.errors import GraphError
+from citybrand_kg.rdf.syntaxes import read_quads
 from citybrand_kg.rdf.terms import rdflib_term
 from citybrand_kg.resources import ontology_path, shapes_dir
+
+
+def read_graph(path: Path) -> Graph:
+    """Every triple of a graph file in one rdflib graph (named graphs merged)."""
+    graph = Graph()
+    add = graph.add
+    for quad in read_quads(path):
+        add(_triple(quad))
+    return graph
+
+
+def read_dataset(path: Path) -> Dataset:
+    """A graph file as an rdflib dataset: quads keep their named graph, triples the default one."""
+    dataset = Dataset()
+    graphs: dict[ox.NamedNode | ox.BlankNode, Graph] = {}
+    for quad in read_quads(path):
+        triple = _triple(quad)
+        name = quad.graph_name
+        if isinstance(name, ox.DefaultGraph):
+            dataset.default_graph.add(triple)
+            continue
+        if name not in graphs:
+            graphs[name] = dataset.graph(cast(IdentifiedNode, rdflib_term(name)))
+        graphs[name].add(triple)
+    return dataset
+
+
+def _triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
+    # RDF 1.2 quoted triples are not terms of this project's graphs; rdflib_term rejects them.
+    return (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=1)
 def load_shapes() -> Graph:
     shapes = Graph()
     for path in sorted(shapes_dir().glob("*.ttl")):
-        _parse_turtle(path, shapes)
+        shapes += read_graph(path)
     return shapes
 
 
 @functools.lru_cache(maxsize=1)
 def load_ontology() -> Graph:
-    return _parse_turtle(ontology_path(), Graph())
-
-
-def _parse_turtle(path: Path, graph: Graph) -> Graph:
-    """Turtle into an rdflib graph, parsed by pyoxigraph (twenty times faster than rdflib's parser)."""
-    import pyoxigraph as ox
-
-    try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise GraphError(f"{path}: cannot be read as Turtle ({exc}).") from exc
-    for quad in quads:
-        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
-    return graph
-
-
-def read_graph(path: Path) -> Graph:
-    """Parse a graph file by its suffix; GraphError names the file and the parser's complaint."""
-    formats = {".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".trig": "trig", ".nq": "nquads"}
-    fmt = formats.get(path.suffix.lower(), "turtle")
-    if not path.exists():
-        raise GraphError(f"{path}: no such graph file.")
-    try:
-        if fmt in ("trig", "nquads"):
-            from rdflib import Dataset
-
-            dataset = Dataset()
-            dataset.parse(path, format=fmt)
-            graph = Graph()
-            for s, p, o, _g in dataset.quads((None, None, None, None)):
-                graph.add((s, p, o))
-            return graph
-        return Graph().parse(path, format=fmt)
-    except Exception as exc:
-        raise GraphError(f"{path}: is not valid {fmt} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}).") from exc
+    return read_graph(ontology_path())

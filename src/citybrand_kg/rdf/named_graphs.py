@@ -42,15 +42,13 @@ from typing import Generic, TypeVar
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
-from rdflib.util import guess_format
 
-from citybrand_kg.errors import GraphError
+from citybrand_kg.rdf.files import read_dataset as read_graph_file
 from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF, bind_prefixes
 
 logger = logging.getLogger(__name__)
 
 DOCUMENT_CLASSES = frozenset({CBO.Document, CBO.Reply, NIF.Context})
-QUAD_FORMATS = frozenset({"trig", "nquads"})
 NON_ENTITY_CLASSES = frozenset({CBO.Assertion})
 
 
@@ -63,23 +61,17 @@ class DocumentGraph:
 
 
 def read_dataset(source: str | Path | Graph | Dataset) -> Dataset:
-    """Parse a graph file (format by extension) or wrap an in-memory graph as a dataset."""
+    """Parse a graph file (format by suffix, see :mod:`citybrand_kg.rdf.files`) or wrap an
+    in-memory graph as a dataset."""
     if isinstance(source, Dataset):
         return source
-    dataset = Dataset()
-    bind_prefixes(dataset)
     if isinstance(source, Graph):
+        dataset = Dataset()
         for triple in source:
             dataset.add(triple)
-        return dataset
-    path = Path(source)
-    fmt = guess_format(str(path)) or "turtle"
-    try:
-        dataset.parse(path, format=fmt)
-    except FileNotFoundError as exc:
-        raise GraphError(f"{path}: no such graph file.") from exc
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise GraphError(f"{path}: cannot be parsed as {fmt} ({exc}).") from exc
+    else:
+        dataset = read_graph_file(Path(source))
+    bind_prefixes(dataset)
     return dataset
 
 

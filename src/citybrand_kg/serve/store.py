@@ -58,21 +58,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
+from citybrand_kg.rdf.syntaxes import read_quads, syntax_of
 from citybrand_kg.serve.joinorder import PredicateStats, reorder
 from citybrand_kg.serve.remembered import remembered
 
 logger = logging.getLogger(__name__)
 
-
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-}
-"""File extensions the store loads, and how they are parsed."""
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -97,15 +88,6 @@ class QueryFeatures:
     """Whether a ``GRAPH`` keyword may occur (a false alarm costs speed, never correctness)."""
     from_clauses: int
     """How many ``FROM`` keywords not followed by ``NAMED`` (clauses of the default graph)."""
-
-
-def graph_format(path: Path) -> ox.RdfFormat:
-    """The parser for ``path``, by its extension; :class:`GraphError` for anything else."""
-    try:
-        return GRAPH_FORMATS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(GRAPH_FORMATS))
-        raise GraphError(f"{path}: unknown graph format {path.suffix!r}; use one of {known}.") from None
 
 
 class GraphStore:
@@ -218,16 +200,16 @@ class GraphStore:
 
     def load(self, path: Path) -> LoadReport:
         """Load one graph file, keeping or deriving its named graphs (see the module docstring)."""
-        fmt = graph_format(path)
         self.writable()
-        try:
-            if fmt.supports_datasets:
-                return self._load_dataset(path, fmt)
-            return self._load_split(path, fmt)
-        except SyntaxError as exc:
-            raise GraphError(f"{path}: cannot parse the {fmt.name} file: {exc}.") from exc
-        except OSError as exc:
-            raise GraphError(f"{path}: cannot read the graph file: {exc}.") from exc
+        if not path.is_file():
+            read_quads(path)  # raises the reader's one sentence (no such file, a folder)
+        syntax = syntax_of(path)
+        if syntax.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            try:
+                return self._load_dataset(path, syntax.oxigraph)
+            except SyntaxError as exc:
+                raise GraphError(f"{path}: is not valid {syntax.name} ({str(exc).strip().splitlines()[0][:200]}).") from exc
+        return self._load_split(path)
 
     def load_all(self, paths: Iterable[Path]) -> list[LoadReport]:
         """Load several files in order; logs one line per file."""
@@ -244,9 +226,11 @@ class GraphStore:
         graphs = tuple(sorted(set(self.named_graphs()) - graphs_before))
         return LoadReport(path=path, quads=len(self.oxigraph) - before, graphs=graphs)
 
-    def _load_split(self, path: Path, fmt: ox.RdfFormat) -> LoadReport:
-        triples = [quad.triple for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)]
-        quads = list(split_by_document(triples))
+    def _load_split(self, path: Path) -> LoadReport:
+        """Triples are split by document; quads a file names a graph for (JSON-LD) keep it."""
+        parsed = read_quads(path)
+        named = [quad for quad in parsed if not isinstance(quad.graph_name, ox.DefaultGraph)]
+        quads = [*split_by_document(quad.triple for quad in parsed if isinstance(quad.graph_name, ox.DefaultGraph)), *named]
         self.oxigraph.bulk_extend(quads)
         return _report(path, quads)
 
