@@ -100,7 +100,7 @@ def test_validate_query_and_exit_codes(tmp_path: Path) -> None:
     bad = run("validate", str(garbage))
     assert bad.returncode == 2 and "garbage.ttl" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/citybrand-kg/ontology#Country> }"
-    for fmt, probe in (("table", "(1 rows)"), ("json", '"n"'), ("csv", "n\n")):
+    for fmt, probe in (("table", "(1 row)"), ("json", '"n"'), ("csv", "n\n")):
         out = run("query", str(graph), query, "--format", fmt)
         assert out.returncode == 0 and probe in out.stdout, out.stderr
     malformed = run("query", str(graph), "SELEC nothing")
@@ -146,3 +146,13 @@ def test_every_command_has_help() -> None:
         assert command.help, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_work_on_either_side_of_the_command(where: str, tmp_path: Path) -> None:
+    command = ["build", str(SEED), "--out", str(tmp_path / "out")]
+    quiet = run("-q", *command) if where == "before" else run(*command, "-q")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == "", (quiet.stdout, quiet.stderr)
+    missing = ["validate", str(tmp_path / "nope.ttl")]
+    debug = run("--debug", *missing) if where == "before" else run(*missing, "--debug")
+    assert debug.returncode != 0 and "Traceback" in debug.stderr

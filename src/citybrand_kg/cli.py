@@ -19,20 +19,22 @@ from typing import Any, TypeVar
 import click
 
 from citybrand_kg.errors import CitybrandError
+from citybrand_kg.terminal import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _reports_errors(func: F) -> F:
-    """Turn a CitybrandError into its one-sentence message and exit code."""
+    """Turn a CitybrandError into its one-sentence message and exit code; give the command the
+    global options too, so that ``citybrand-kg build -q`` means ``citybrand-kg -q build``."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except CitybrandError as exc:
-            if click.get_current_context().find_root().params.get("debug"):
+            if click.get_current_context().find_root().obj.get("debug"):
                 raise
             click.echo(f"citybrand-kg: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -40,7 +42,31 @@ def _reports_errors(func: F) -> F:
             click.echo("citybrand-kg: interrupted; earlier outputs are left as they were.", err=True)
             sys.exit(130)
 
+    for option in _GLOBAL_OPTIONS:
+        wrapper = option(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Callback of --quiet / --debug given after the subcommand: the same effect as before it."""
+    if value and param.name is not None:
+        _configure(ctx.find_root().ensure_object(dict), **{param.name: True})
+
+
+def _configure(settings: dict[str, Any], *, debug: bool = False, quiet: bool = False) -> None:
+    """Record the global options and set the log levels they mean."""
+    settings["debug"] = settings.get("debug", False) or debug
+    settings["quiet"] = settings.get("quiet", False) or quiet
+    level = logging.DEBUG if settings["debug"] else logging.WARNING if settings["quiet"] else logging.INFO
+    logging.getLogger().setLevel(level)
+    for chatty in ("httpx", "httpcore"):  # a line per request; --debug still shows them
+        logging.getLogger(chatty).setLevel(logging.DEBUG if settings["debug"] else logging.WARNING)
+
+
+_GLOBAL_OPTIONS = (
+    click.option("--debug", is_flag=True, expose_value=False, callback=_set_global, help="Show tracebacks on errors (also before the command)."),
+    click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_global, help="Print nothing but errors (also before the command)."),
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,11 +76,8 @@ def _reports_errors(func: F) -> F:
 @click.pass_context
 def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """Turn Chinese government replies and publicity reports into a validated RDF knowledge graph."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
-    for chatty in ("httpx", "httpcore"):  # a line per request; --debug still shows them
-        logging.getLogger(chatty).setLevel(logging.DEBUG if debug else logging.WARNING)
-    ctx.ensure_object(dict)
-    ctx.obj["quiet"] = quiet
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    _configure(ctx.ensure_object(dict), debug=debug, quiet=quiet)
 
 
 def _say(text: str) -> None:
@@ -93,7 +116,7 @@ def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_ca
     if result.failures:
         sys.exit(EXIT_USAGE)
     if not result.conforms:
-        click.echo(f"citybrand-kg: {result.outputs['graph']}: the graph does not conform to the shapes ({len(result.nonconforming)} documents, see {result.outputs['validation']}).", err=True)
+        click.echo(f"citybrand-kg: {result.outputs['graph']}: the graph does not conform to the shapes ({counted(len(result.nonconforming), 'document')}, see {result.outputs['validation']}).", err=True)
         sys.exit(EXIT_FAILED)
 
 
@@ -252,7 +275,7 @@ def load(graph: Path, endpoint: str, query_endpoint: str | None, auth_header: st
     if not endpoint.startswith(("http://", "https://")):
         raise UsageError(f"{endpoint}: the endpoint must be an http:// or https:// URL (for Oxigraph: http://127.0.0.1:7878/store).")
     report = load_graph(_existing(graph), endpoint, query_endpoint=query_endpoint, auth_header=auth_header, batch_triples=batch_triples, retries=retries)
-    _say(f"{len(report.graphs)} graphs, {report.triples_sent} triples sent; the store now holds {report.remote_triples} of the {report.local_triples} local triples.")
+    _say(f"{counted(len(report.graphs), 'graph')}, {counted(report.triples_sent, 'triple')} sent; the store now holds {report.remote_triples} of the {report.local_triples} local triples.")
     if not report.ok:
         click.echo(f"citybrand-kg: {endpoint}: the count check failed (local {report.local_triples}, remote {report.remote_triples}).", err=True)
         sys.exit(EXIT_FAILED)

@@ -36,6 +36,7 @@ from citybrand_kg.errors import GraphError, UsageError
 from citybrand_kg.pipeline import DocumentResult, Extractor, process_document
 from citybrand_kg.rdf.namespaces import CBR
 from citybrand_kg.read.documents import input_files
+from citybrand_kg.terminal import counted
 
 log = logging.getLogger(__name__)
 PRETTY_LIMIT = 200_000
@@ -354,4 +355,4 @@ def summary_rows(result: BuildResult) -> Iterable[tuple[str, str]]:
         yield (f"entities: {name}", str(count))
     yield ("relations", str(result.relations))
     yield ("triples", str(result.triples))
-    yield ("conforms", "yes" if result.conforms else f"no ({len(result.nonconforming)} documents)")
+    yield ("conforms", "yes" if result.conforms else f"no ({counted(len(result.nonconforming), 'document')})")

@@ -31,6 +31,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from citybrand_kg.errors import InputError
 from citybrand_kg.model import DOCUMENT
 from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF
+from citybrand_kg.terminal import counted
 
 PREDICATES = ("issuedBy", "addressee", "respondsTo", "proposer", "submittedTo", "proposalNumber", "location", "country", "organizer", "partner", "platform", "brandOf", "date", "measure")
 
@@ -140,7 +141,7 @@ def _find_document(graph: Graph, gold: dict[str, Any]) -> URIRef:
             return doc  # type: ignore[return-value]
     if len(documents) == 1:
         return documents[0]  # type: ignore[return-value]
-    raise InputError(f"the graph holds no document named {sorted(names)} (it has {len(documents)} documents).")
+    raise InputError(f"the graph holds no document named {sorted(names)} (it has {counted(len(documents), 'document')}).")
 
 
 def _predicted(graph: Graph, document: URIRef) -> tuple[dict[str, Item], set[tuple[str, str, str]]]:

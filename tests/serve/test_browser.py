@@ -79,7 +79,9 @@ def test_example_query_entity_and_network(live: LiveServer, page: Any) -> None:
     page.click("#entity .close")
 
     page.click("#tab-network")
-    page.wait_for_function("document.getElementById('network-status').textContent.includes('节点')")
+    # A locator wait, not wait_for_function("…"): the page's CSP forbids eval, which a string predicate
+    # needs whenever it is not already true at the first check.
+    page.locator("#network-status", has_text="节点").wait_for()
     page.fill("#network-search", "文化周")
     page.press("#network-search", "Enter")
     page.locator("#network-entity blockquote").first.wait_for()

@@ -47,6 +47,7 @@ from rdflib.term import Node
 
 from citybrand_kg.errors import StoreError, UsageError
 from citybrand_kg.rdf.named_graphs import DocumentGraph, document_graphs
+from citybrand_kg.terminal import counted
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,8 @@ def load_graph(
     local = len({triple for part in parts if _name(part, rest_graph) for triple in part.graph})
     report = LoadReport(endpoint, query_url, loads, sum(load.triples for load in loads), local, *counts)
     log = logger.debug if report.ok else logger.warning  # the caller reports a good load
-    log("loaded %d graphs (%d triples sent, %d local, %s remote) into %s",
-        len(loads), report.triples_sent, local, report.remote_triples, endpoint)
+    log("loaded %s (%d triples sent, %d local, %s remote) into %s",
+        counted(len(loads), "graph"), report.triples_sent, local, report.remote_triples, endpoint)
     return report
 
 

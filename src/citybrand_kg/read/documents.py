@@ -13,6 +13,7 @@ import codecs
 import functools
 import hashlib
 import html
+import logging
 import re
 import unicodedata
 import zipfile
@@ -30,6 +31,8 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+
+logger = logging.getLogger(__name__)
 
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -227,7 +230,12 @@ def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     files, failures = [], []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            present = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found = [p for p in present if p.suffix.lower() in SUPPORTED_SUFFIXES]
+            others = [p for p in present if p.suffix.lower() not in SUPPORTED_SUFFIXES]
+            if others:
+                shown = ", ".join(p.name for p in others[:5]) + (", …" if len(others) > 5 else "")
+                logger.warning("%s: skipped %d file%s that %s not text, HTML or DOCX (%s).", path, len(others), "" if len(others) == 1 else "s", "is" if len(others) == 1 else "are", shown)
             if not found:
                 failures.append(f"{path}: the folder holds no .txt, .html or .docx files.")
             files += found

@@ -42,6 +42,7 @@ from citybrand_kg.errors import StoreError
 from citybrand_kg.serve.execution import execute
 from citybrand_kg.serve.jobs import Job, Outcome
 from citybrand_kg.serve.store import GraphStore
+from citybrand_kg.terminal import counted
 
 logger = logging.getLogger(__name__)
 
@@ -381,7 +382,7 @@ class WorkerPool:
         await asyncio.gather(*(worker.wait_ready() for worker in [*readers, *self._extra_writer()]))
         for worker in readers:
             self._idle.put_nowait(worker)
-        logger.info("%d query workers ready (writer: %s)", self.size, self.writable)
+        logger.info("%s ready%s", counted(self.size, "query worker"), ", and one for updates" if self.writable else "")
 
     def _extra_writer(self) -> list[Worker]:
         return [self._writer] if self._writer else []

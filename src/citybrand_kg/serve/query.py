@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from citybrand_kg.errors import GraphError, UsageError
 from citybrand_kg.serve.store import GraphStore
-from citybrand_kg.terminal import aligned
+from citybrand_kg.terminal import aligned, counted
 
 
 @dataclass(frozen=True)
@@ -89,4 +89,4 @@ def render(answer: QueryAnswer, fmt: str) -> str:
 
 def _table(answer: QueryAnswer) -> str:
     rows = [["" if v is None else v for v in row] for row in answer.rows]
-    return "\n".join([*aligned(answer.variables, rows), f"({len(answer.rows)} rows)"])
+    return "\n".join([*aligned(answer.variables, rows), f"({counted(len(answer.rows), 'row')})"])

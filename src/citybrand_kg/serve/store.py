@@ -61,6 +61,7 @@ from citybrand_kg.errors import GraphError, QueryError, StoreError
 from citybrand_kg.rdf.syntaxes import read_quads, syntax_of
 from citybrand_kg.serve.joinorder import PredicateStats, reorder
 from citybrand_kg.serve.remembered import remembered
+from citybrand_kg.terminal import counted
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ class GraphStore:
         reports = []
         for path in paths:
             report = self.load(path)
-            logger.info("loaded %s: %d quads into %d graphs", path, report.quads, len(report.graphs))
+            logger.info("loaded %s: %s into %s", path, counted(report.quads, "quad"), counted(len(report.graphs), "graph"))
             reports.append(report)
         return reports
 
