@@ -156,3 +156,12 @@ def test_global_options_work_on_either_side_of_the_command(where: str, tmp_path:
     missing = ["validate", str(tmp_path / "nope.ttl")]
     debug = run("--debug", *missing) if where == "before" else run(*missing, "--debug")
     assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_the_output_option_has_one_spelling_everywhere() -> None:
+    """-o, --out and --output name where a command writes, in every command that writes."""
+    writers = {name: command for name, command in main.commands.items() if any(p.name == "out" for p in command.params)}
+    assert {"build", "export", "viz"} <= set(writers)
+    for name, command in writers.items():
+        option = next(p for p in command.params if p.name == "out")
+        assert {"-o", "--out", "--output"} <= set(option.opts), name

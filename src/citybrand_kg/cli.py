@@ -87,7 +87,7 @@ def _say(text: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output folder.")
+@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output folder.")
 @click.option("--base", help="Base IRI of resources (default: https://w3id.org/citybrand-kg/resource/).")
 @click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default="the CPU count", help="Worker processes.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every document (default: reuse results of unchanged documents).")
@@ -241,7 +241,7 @@ def evaluate_command(graph: Path, gold_path: Path, fmt: str) -> None:
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld), rdfxml (xml), graphml, neo4j or csv; default: from the --output suffix.")
-@click.option("--output", "-o", "out", type=click.Path(path_type=Path), help="Output file (a folder for neo4j and csv); default: next to GRAPH.")
+@click.option("--out", "--output", "-o", "out", type=click.Path(path_type=Path), help="Output file (a folder for neo4j and csv); default: next to GRAPH.")
 @click.option("--context-url", help="JSON-LD: reference this published @context instead of inlining it.")
 @_reports_errors
 def export(graph: Path, fmt: str | None, out: Path | None, context_url: str | None) -> None:
@@ -297,7 +297,7 @@ def analyze(graph: Path, fmt: str, top: int) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
-@click.option("--output", "-o", "out", required=True, type=click.Path(path_type=Path), help="FILE.html (interactive, offline), FILE.svg or FILE.png.")
+@click.option("--out", "--output", "-o", "out", required=True, type=click.Path(path_type=Path), help="FILE.html (interactive, offline), FILE.svg or FILE.png.")
 @click.option("--scope", type=click.Choice(["network", "entities"]), default="network", show_default=True, help="The actor–event network, or every entity but figures.")
 @_reports_errors
 def viz(graph: Path, out: Path, scope: str) -> None:
