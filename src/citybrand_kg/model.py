@@ -45,6 +45,18 @@ class EntityType(str, Enum):
 PLACE_TYPES = (EntityType.COUNTRY, EntityType.REGION, EntityType.CITY, EntityType.PLACE)
 """The entity types that are places (``EntityType.is_place``)."""
 
+NETWORK_KINDS: dict[str, str] = {
+    **{t.value: "actor" for t in (EntityType.ORGANIZATION, EntityType.GOVERNMENT_BODY, EntityType.MEDIA_OUTLET, EntityType.PERSON,
+                                   EntityType.ACCOUNT, EntityType.PLATFORM, *PLACE_TYPES)},
+    EntityType.EVENT.value: "event",
+    EntityType.BRAND_LABEL.value: "brand",
+}
+"""The classes of the actor–event network (``analyze``, ``viz`` and the page) and the kind of node
+each makes; documents, proposals, works and quantities stay out."""
+
+NETWORK_PREDICATES = ("organizer", "partner", "location", "country", "platform", "brandOf")
+"""The relations that link the network's nodes (``cbo:`` local names)."""
+
 DOCUMENT = "@document"
 """The subject (or object) that stands for the document itself in a :class:`Relation`."""
 

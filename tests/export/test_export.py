@@ -213,4 +213,4 @@ def test_output_is_deterministic_and_written_atomically(fmt: str, tmp_path: Path
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown export format"):
-        export_graph(MINI_GRAPH, "rdfxml", tmp_path / "out")
+        export_graph(MINI_GRAPH, "excel", tmp_path / "out")

@@ -155,3 +155,27 @@ def test_picture_colours_match_the_server_view() -> None:
     palette = dict(re.findall(r'(\w+): "(#[0-9a-fA-F]{6})"', NETWORK_JS.read_text(encoding="utf-8")))
     for cls, colour in palette.items():
         assert CLASS_COLOURS.get(cls, colour).lower() == colour.lower(), cls
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (800, 600)])
+def test_the_html_network_fits_the_window(width: int, height: int) -> None:
+    """No scrollbars, and the zoom buttons inside the window."""
+    from playwright.sync_api import sync_playwright
+
+    out = render_html(large_graph(), artifact("large_network.html"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(out.as_uri())
+            page.locator(".cbn-controls button").first.wait_for()
+            sizes = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight, innerWidth, innerHeight]")
+            assert sizes[0] <= sizes[2] and sizes[1] <= sizes[3], sizes
+            for button in page.locator(".cbn-controls button").all():
+                box = button.bounding_box()
+                assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width and 0 <= box["y"] and box["y"] + box["height"] <= height
+        finally:
+            browser.close()

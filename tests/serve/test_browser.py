@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,3 +101,66 @@ def test_language_toggle(live: LiveServer, page: Any) -> None:
     assert "Actors of an event" in page.inner_text("#example-list")
     page.click("#language")
     assert page.inner_text("#tab-network") == "关系网络"
+
+
+@pytest.mark.parametrize(("address", "locale", "tab"), [
+    ("?lang=en", "zh-CN", "Network"),
+    ("?lang=zh", "en-US", "关系网络"),
+    ("", "en-GB", "Network"),
+    ("", "zh-TW", "关系网络"),
+], ids=["address en", "address zh", "browser en", "browser zh"])
+def test_the_language_comes_from_the_address_or_the_browser(live: LiveServer, browser: Any, address: str, locale: str, tab: str) -> None:
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(live.url + address)
+        page.locator("#example-list button").first.wait_for()
+        assert page.inner_text("#tab-network") == tab
+    finally:
+        context.close()
+
+
+def _network_counts(text: str) -> tuple[int, int]:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return numbers[0], numbers[-1]
+
+
+def test_the_toggle_re_renders_every_part(live: LiveServer, page: Any) -> None:
+    page.goto(live.url + "?lang=zh")
+    page.locator("#example-list button").first.wait_for()
+    page.click("button[data-example='event-actors']")
+    page.locator("#results tbody tr").first.wait_for()
+    page.click("#tab-network")
+    page.locator("#network-status", has_text="节点").wait_for()
+    chinese_counts = _network_counts(page.inner_text("#network-status"))
+    page.fill("#network-search", "文化周")
+    page.press("#network-search", "Enter")
+    page.locator("#network-entity h4", has_text="出处句子").wait_for()
+
+    page.click("#language")
+    page.locator("#network-status", has_text="nodes").wait_for()
+    assert _network_counts(page.inner_text("#network-status")) == chinese_counts
+    page.locator("#network-entity h4", has_text="Source sentences").wait_for()
+    legend = page.inner_text(".cbn-legend")
+    assert "Event" in legend and "活动" not in legend, legend
+    facts = page.inner_text("#network-entity table")
+    assert "organizer" in facts or "partner" in facts, facts
+    for raw in ("BrandLabel", "cbo:", "GovernmentBody", "MediaOutlet"):
+        assert raw not in legend and raw not in facts, raw
+    assert "rows" in page.inner_text("#status") or "ms" in page.inner_text("#status")
+    assert "行" not in page.inner_text("#status")
+
+
+def test_the_page_counts_the_network_as_analyze_does(live: LiveServer, page: Any) -> None:
+    from citybrand_kg.export.network import analyze
+    from citybrand_kg.rdf.files import read_graph
+    from tests.serve.live import GRAPH
+
+    report = analyze(read_graph(GRAPH))
+    page.goto(live.url + "?lang=en")
+    page.locator("#example-list button").first.wait_for()
+    page.click("#tab-network")
+    page.locator("#network-status", has_text="nodes").wait_for()
+    status = page.inner_text("#network-status")
+    assert _network_counts(status) == (report.nodes, report.links), (status, report)
+    assert f"{report.actors} actors" in status and f"{report.events} events" in status

@@ -38,17 +38,14 @@ from networkx.algorithms.community import greedy_modularity_communities
 from rdflib import Graph
 
 from citybrand_kg.export.tables import EntityRow, entity_rows, relation_rows
+from citybrand_kg.model import NETWORK_KINDS, NETWORK_PREDICATES
 from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF
-from citybrand_kg.terminal import aligned
+from citybrand_kg.terminal import aligned, counted
 
-ACTOR_CLASSES = frozenset({
-    "Organization", "GovernmentBody", "MediaOutlet", "Person", "SocialMediaAccount",
-    "SocialMediaPlatform", "Place", "Country", "Region", "City",
-})
-EVENT_CLASSES = frozenset({"Event"})
-BRAND_CLASSES = frozenset({"BrandLabel"})
-PREDICATES = frozenset(str(p) for p in (CBO.location, CBO.country, CBO.organizer, CBO.partner, CBO.platform,
-                                          CBO.brandOf))
+ACTOR_CLASSES = frozenset(cls for cls, kind in NETWORK_KINDS.items() if kind == "actor")
+EVENT_CLASSES = frozenset(cls for cls, kind in NETWORK_KINDS.items() if kind == "event")
+BRAND_CLASSES = frozenset(cls for cls, kind in NETWORK_KINDS.items() if kind == "brand")
+PREDICATES = frozenset(str(CBO[name]) for name in NETWORK_PREDICATES)
 PARTNER_PREDICATES = frozenset({str(CBO.partner), str(CBO.organizer)})
 REACH_PREDICATES = frozenset({str(CBO.location), str(CBO.country)})
 
@@ -76,9 +73,16 @@ class BrandEvents:
 @dataclass(frozen=True)
 class NetworkReport:
     nodes: int
+    """Linked nodes: entities of the network's classes with at least one relation to another (the page's count)."""
+    links: int
+    """Distinct relations ``subject predicate object`` between them (the page's count)."""
     edges: int
+    """Linked pairs: the projection's undirected edges (several relations between two nodes make one)."""
     actors: int
     events: int
+    brands: int
+    unlinked: int
+    """Entities of the network's classes with no relation to another one."""
     degree: tuple[Ranked, ...]
     betweenness: tuple[Ranked, ...]
     communities: tuple[Community, ...]
@@ -123,12 +127,17 @@ def _add_edge(network: nx.Graph, a: str, b: str, predicate: str) -> None:
 def analyze(graph: Graph, *, top: int = 10) -> NetworkReport:
     network = project(graph)
     rows = {row.iri: row for row in entity_rows(graph)}
-    kinds = nx.get_node_attributes(network, "kind")
+    linked = [kind for node, kind in network.nodes(data="kind") if network.degree(node) > 0]
+    links = {(r.subject, r.predicate, r.object) for r in relation_rows(graph)
+             if r.predicate in PREDICATES and r.subject != r.object and r.subject in network and r.object in network}
     return NetworkReport(
-        nodes=network.number_of_nodes(),
+        nodes=len(linked),
+        links=len(links),
         edges=network.number_of_edges(),
-        actors=sum(1 for k in kinds.values() if k == "actor"),
-        events=sum(1 for k in kinds.values() if k == "event"),
+        actors=linked.count("actor"),
+        events=linked.count("event"),
+        brands=linked.count("brand"),
+        unlinked=network.number_of_nodes() - len(linked),
         degree=_rank(nx.degree_centrality(network) if len(network) > 1 else {}, rows, top),
         betweenness=_rank(nx.betweenness_centrality(network, weight=None), rows, top),
         communities=_communities(network),
@@ -192,8 +201,10 @@ def format_report(report: NetworkReport, fmt: str = "table") -> str:
     if fmt != "table":
         raise ValueError(f"unknown report format {fmt!r}; choose table or json")
     sections = [
-        (f"Actor–event network: {report.nodes} nodes ({report.actors} actors, {report.events} events), "
-         f"{report.edges} edges"),
+        (f"Actor–event network: {counted(report.nodes, 'linked node')} ({counted(report.actors, 'actor')}, "
+         f"{counted(report.events, 'event')}, {counted(report.brands, 'brand label')}), "
+         f"{counted(report.links, 'link')} ({counted(report.edges, 'linked pair')}); "
+         f"{counted(report.unlinked, 'more entity', 'more entities')} of these kinds without a link"),
         _ranked_table("Degree centrality", report.degree),
         _ranked_table("Betweenness centrality", report.betweenness),
         _table("Communities", ["#", "size", "members"],

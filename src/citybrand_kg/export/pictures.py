@@ -244,8 +244,8 @@ def _html_with_script(view: dict[str, list[dict[str, Any]]], script: str, style:
     data = json.dumps(view, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return (
         "<!doctype html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<title>citybrand-kg network</title>\n<style>\nhtml,body{margin:0;height:100%}"
-        "#network{width:100vw;height:100vh}\n" + style.replace("</style", "<\\/style") + "\n</style>\n"
+        "<title>citybrand-kg network</title>\n<style>\nhtml,body{margin:0;height:100%;overflow:hidden}"
+        "#network{position:fixed;inset:0}\n" + style.replace("</style", "<\\/style") + "\n</style>\n"
         "</head>\n<body>\n<div id=\"network\"></div>\n"
         f"<script id=\"network-data\" type=\"application/json\">{data}</script>\n"
         "<script>\n" + script.replace("</script", "<\\/script") + "\n</script>\n"

@@ -153,7 +153,11 @@ def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
     graph.add((doc, DCTERMS_source, Literal(extraction.document.source)))
     graph.add((doc, DCTERMS_format, Literal(extraction.document.media_type)))
     if letter.title:
-        graph.add((doc, DCTERMS_title, Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")))
+        title = Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")
+        graph.add((doc, DCTERMS_title, title))
+        graph.add((doc, RDFS_label, title))  # so that lists and the network name a document
+    else:
+        graph.add((doc, RDFS_label, Literal(extraction.document.source)))
     if letter.document_number:
         graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
     text = extraction.document.text

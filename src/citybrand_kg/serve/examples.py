@@ -9,6 +9,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from citybrand_kg.model import NETWORK_KINDS, NETWORK_PREDICATES
+from citybrand_kg.serve.vocabulary import term_labels
+
 PREFIXES: dict[str, str] = {
     "cbo": "https://w3id.org/citybrand-kg/ontology#",
     "cbr": "https://w3id.org/citybrand-kg/resource/",
@@ -125,21 +128,27 @@ ORDER BY DESC(?entities)
 """),
 )
 
-RELATION_PREDICATES = ("organizer", "partner", "location", "country", "platform", "brandOf")
+RELATION_PREDICATES = NETWORK_PREDICATES
+NETWORK_LIMIT = 3000
+"""The page draws at most this many links."""
 
 NETWORK_QUERY = prefix_block() + """
 SELECT ?source ?sourceLabel ?sourceType ?predicate ?target ?targetLabel ?targetType WHERE {
   VALUES ?predicate { {predicates} }
   ?source ?predicate ?target .
+  FILTER(?source != ?target)
   ?source a ?sourceType . ?target a ?targetType .
-  FILTER(STRSTARTS(STR(?sourceType), STR(cbo:)) && STRSTARTS(STR(?targetType), STR(cbo:)))
+  VALUES ?sourceType { {classes} }
+  VALUES ?targetType { {classes} }
   OPTIONAL { ?source rdfs:label ?sourceLabel FILTER(lang(?sourceLabel) = "zh") }
   OPTIONAL { ?target rdfs:label ?targetLabel FILTER(lang(?targetLabel) = "zh") }
 }
 ORDER BY ?source ?predicate ?target ?sourceType ?targetType ?sourceLabel ?targetLabel
-LIMIT 3000
-""".replace("{predicates}", " ".join(f"cbo:{name}" for name in RELATION_PREDICATES))
-"""The actor–event network: entities linked by the contract's relations. Sorted, so that the
+LIMIT {limit}
+""".replace("{predicates}", " ".join(f"cbo:{name}" for name in RELATION_PREDICATES)).replace(
+    "{classes}", " ".join(f"cbo:{name}" for name in sorted(NETWORK_KINDS))).replace("{limit}", str(NETWORK_LIMIT))
+"""The actor–event network: entities of the network's classes linked by its relations (the
+projection ``analyze`` and ``viz`` use, :data:`citybrand_kg.model.NETWORK_KINDS`). Sorted, so that the
 same graph gives the same rows in the same order, and so the same picture (the page places the
 nodes in the order they first appear), whatever order the store finds them in; and so that a
 graph with more links than the limit shows the same part of itself each time."""
@@ -178,6 +187,9 @@ def page_catalogue() -> dict[str, Any]:
     return {
         "prefixes": PREFIXES,
         "examples": [{**asdict(example), "sparql": example.sparql} for example in EXAMPLES],
+        "terms": term_labels(),
+        "kinds": NETWORK_KINDS,
+        "network_limit": NETWORK_LIMIT,
         "templates": {
             "network": NETWORK_QUERY,
             "facts": ENTITY_FACTS_QUERY,

@@ -10,13 +10,8 @@
       truncated: "结果已截断为前 {n} 行（服务器上限）", triples: "{n} 个三元组 · {ms} 毫秒",
       yes: "是", no: "否", noRows: "没有结果", facts: "事实", sources: "出处句子", noSources: "没有记录出处",
       outgoing: "→", incoming: "←", close: "关闭", stats: "{quads} 个三元组 · {graphs} 个文档图",
-      network: "{nodes} 个节点 · {edges} 条关系", loading: "加载中…", language: "English",
-      types: { Event: "活动", Organization: "组织", GovernmentBody: "政府机构", MediaOutlet: "媒体",
-        Place: "地点", City: "城市", Country: "国家", Region: "地区", Person: "人物", BrandLabel: "品牌标签",
-        SocialMediaAccount: "社交账号", SocialMediaPlatform: "社交平台", CreativeWork: "作品", Quantity: "数量",
-        Document: "文档", Reply: "答复", Proposal: "提案" },
-      predicates: { organizer: "主办", partner: "合作", location: "地点", country: "国家", platform: "平台",
-        brandOf: "品牌所属" }
+      network: "{nodes} 个节点（{actors} 个行动者、{events} 个活动、{brands} 个品牌标签）· {links} 条关系",
+      networkCut: "（只显示前 {n} 条关系）", loading: "加载中…", language: "English"
     },
     en: {
       title: "City Brand Knowledge Graph", tabQuery: "Query", tabNetwork: "Network", examples: "Example queries",
@@ -25,13 +20,15 @@
       running: "Running…", rows: "{n} rows · {ms} ms", truncated: "Results cut to the first {n} rows (server limit)",
       triples: "{n} triples · {ms} ms", yes: "yes", no: "no", noRows: "No results", facts: "Facts",
       sources: "Source sentences", noSources: "No recorded source", outgoing: "→", incoming: "←", close: "Close",
-      stats: "{quads} triples · {graphs} document graphs", network: "{nodes} nodes · {edges} links",
-      loading: "Loading…", language: "中文",
-      types: {}, predicates: {}
+      stats: "{quads} triples · {graphs} document graphs",
+      network: "{nodes} nodes ({actors} actors, {events} events, {brands} brand labels) · {links} links",
+      networkCut: " (the first {n} links only)", loading: "Loading…", language: "中文"
     }
   };
 
-  var state = { language: "zh", catalogue: null, network: null, networkLoaded: false, example: null };
+  var CBO = "https://w3id.org/citybrand-kg/ontology#";
+  var state = { language: "zh", catalogue: null, network: null, networkLoaded: false, networkRows: null,
+    example: null, rerender: null, shown: {} };
 
   function t(key, values) {
     var text = TEXT[state.language][key];
@@ -49,6 +46,18 @@
     return node;
   }
 
+  /* The language: ?lang= in the address, else the last choice on this browser, else the browser's own. */
+  function initialLanguage() {
+    var asked = new URLSearchParams(window.location.search).get("lang");
+    if (asked) return /^zh/i.test(asked) ? "zh" : "en";
+    var stored = window.localStorage.getItem("citybrand-kg-language");
+    if (stored === "zh" || stored === "en") return stored;
+    var preferred = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "zh"];
+    return /^zh/i.test(preferred[0] || "") ? "zh" : "en";
+  }
+
+  /* Re-render every part in the current language: static text, examples, statistics, the results
+     status, the open entity panels and the network (legend, labels of links, status). */
   function applyLanguage() {
     document.documentElement.lang = state.language === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-i18n]").forEach(function (node) { node.textContent = t(node.dataset.i18n); });
@@ -58,6 +67,28 @@
     $("language").textContent = t("language");
     renderExamples();
     loadStats();
+    if (state.rerender) state.rerender();
+    if (state.shown.entity && !$("entity").hidden) showEntity(state.shown.entity, $("entity"), true);
+    if (state.shown["network-entity"]) showEntity(state.shown["network-entity"], $("network-entity"), false);
+    if (state.network && state.networkRows) {
+      state.network.setTypeLabels(typeLabels());
+      state.network.setData(networkData(state.networkRows));
+      showNetworkStatus();
+    }
+  }
+
+  /* The name of a class or property in the current language (from the ontology's labels). */
+  function termName(iri) {
+    var names = (state.catalogue && state.catalogue.terms && state.catalogue.terms[iri]) || {};
+    return names[state.language] || names.zh || compact(iri);
+  }
+
+  function typeLabels() {
+    var labels = {};
+    Object.keys((state.catalogue && state.catalogue.kinds) || {}).forEach(function (name) {
+      labels[name] = termName(CBO + name);
+    });
+    return labels;
   }
 
   function compact(iri) {
@@ -123,10 +154,13 @@
     status.textContent = t("running");
     $("run").disabled = true;
     updateDownloads(query);
+    state.rerender = null;
     sparql(query, "application/sparql-results+json, application/n-triples;q=0.9").then(function (answer) {
       var ms = Math.round(performance.now() - started);
-      if (answer.type.indexOf("application/n-triples") === 0) renderTriples(answer, ms);
-      else renderResults(JSON.parse(answer.text), answer, ms);
+      state.rerender = answer.type.indexOf("application/n-triples") === 0
+        ? function () { renderTriples(answer, ms); }
+        : function () { renderResults(JSON.parse(answer.text), answer, ms); };
+      state.rerender();
     }).catch(function (error) {
       status.className = "error";
       status.textContent = error.message;
@@ -240,6 +274,7 @@
   }
 
   function showEntity(iri, target, drawer) {
+    state.shown[target.id] = iri;
     target.hidden = false;
     target.textContent = "";
     target.appendChild(element("p", "empty", t("loading")));
@@ -268,8 +303,7 @@
     var types = element("div", "types");
     facts.forEach(function (row) {
       if (row.direction.value === "out" && localName(row.predicate.value) === "type") {
-        var name = localName(row.value.value);
-        types.appendChild(element("span", "", (TEXT[state.language].types[name] || name)));
+        types.appendChild(element("span", "", termName(row.value.value)));
       }
     });
     target.appendChild(types);
@@ -332,8 +366,7 @@
   }
 
   function predicateName(iri) {
-    var name = localName(iri);
-    return TEXT[state.language].predicates[name] || compact(iri);
+    return termName(iri);
   }
 
   function factTable(facts) {
@@ -345,9 +378,10 @@
       var arrow = row.direction.value === "out" ? t("outgoing") : t("incoming");
       line.appendChild(element("td", "", arrow + " " + predicateName(row.predicate.value)));
       var value = row.value;
-      if (value.type === "uri" && row.valueLabel) {
+      var known = value.type === "uri" && state.catalogue.terms[value.value];
+      if (value.type === "uri" && (row.valueLabel || known)) {
         var td = element("td");
-        td.appendChild(iriLink(value.value, row.valueLabel.value));
+        td.appendChild(iriLink(value.value, row.valueLabel ? row.valueLabel.value : termName(value.value)));
         line.appendChild(td);
       } else {
         line.appendChild(cell(value));
@@ -371,27 +405,40 @@
     state.networkLoaded = true;
     $("network-status").textContent = t("loading");
     select(state.catalogue.templates.network).then(function (rows) {
-      var data = networkData(rows);
-      var typeLabels = TEXT[state.language].types;
-      state.network = window.CitybrandNetwork.create($("network-stage"), data, {
-        typeLabels: typeLabels,
+      state.networkRows = rows;
+      state.network = window.CitybrandNetwork.create($("network-stage"), networkData(rows), {
+        typeLabels: typeLabels(),
         onSelect: function (node) {
           if (node) showEntity(node.id, $("network-entity"), false);
         }
       });
-      $("network-status").textContent = t("network", state.network.stats());
+      showNetworkStatus();
     }).catch(function (error) {
       state.networkLoaded = false;
       $("network-status").textContent = error.message;
     });
   }
 
+  /* Nodes and links as `analyze` counts them: the same classes, one link per subject–predicate–object. */
+  function showNetworkStatus() {
+    var data = networkData(state.networkRows || []), kinds = state.catalogue.kinds, counts = { actor: 0, event: 0, brand: 0 };
+    data.nodes.forEach(function (node) { counts[kinds[node.type]] = (counts[kinds[node.type]] || 0) + 1; });
+    var text = t("network", { nodes: data.nodes.length, actors: counts.actor, events: counts.event, brands: counts.brand,
+      links: data.edges.length });
+    if ((state.networkRows || []).length >= state.catalogue.network_limit) text += t("networkCut", { n: data.edges.length });
+    $("network-status").textContent = text;
+  }
+
+  var GENERAL_TYPES = { Place: true, Organization: true };
+
   function networkData(rows) {
     var nodes = {}, edges = [], seen = {};
     function addNode(binding, labelBinding, typeBinding) {
-      var id = binding.value;
+      var id = binding.value, type = localName(typeBinding.value);
       if (!nodes[id]) {
-        nodes[id] = { id: id, label: labelBinding ? labelBinding.value : compact(id), type: localName(typeBinding.value) };
+        nodes[id] = { id: id, label: labelBinding ? labelBinding.value : compact(id), type: type };
+      } else if (GENERAL_TYPES[nodes[id].type] && !GENERAL_TYPES[type]) {
+        nodes[id].type = type;  // the most specific class names the node (City rather than Place)
       }
     }
     rows.forEach(function (row) {
@@ -414,7 +461,7 @@
   }
 
   function start() {
-    state.language = localStorage.getItem("citybrand-kg-language") || "zh";
+    state.language = initialLanguage();
     $("language").addEventListener("click", function () {
       state.language = state.language === "zh" ? "en" : "zh";
       localStorage.setItem("citybrand-kg-language", state.language);

@@ -5,7 +5,7 @@
  *
  * data.nodes: [{id, label, type, facts?: [[predicate, value], ...], sentences?: [string, ...]}]
  * data.edges: [{source, target, label}]
- * options:    {onSelect(node), language: "zh" | "en", typeLabels: {Type: text}}
+ * options:    {onSelect(node), typeLabels: {Type: text}}   (view.setTypeLabels(labels) changes them)
  *
  * Without onSelect, clicking a node opens a small built-in panel showing node.facts and
  * node.sentences, so a standalone HTML export can embed this file and its data as they are.
@@ -216,8 +216,44 @@
       var near = neighbours(focus);
       state.edges.forEach(function (edge) { drawEdge(edge, focus, near); });
       state.nodes.forEach(function (node) { drawNode(node, focus, near); });
-      if (state.labels || focus) state.nodes.forEach(function (node) { drawLabel(node, focus, near); });
+      if (state.labels || focus) drawLabels(focus, near);
       context.restore();
+    }
+
+    /* Labels in order of importance (the focus and its neighbours, then by degree); a label whose
+       box would overlap one already drawn is left out, so that no two labels collide. */
+    function drawLabels(focus, near) {
+      var placed = [];
+      var order = state.nodes.slice().sort(function (a, b) {
+        var rank = function (n) { return n === focus ? 2 : focus && near[n.id] ? 1 : 0; };
+        return rank(b) - rank(a) || b.degree - a.degree || (a.label || "").localeCompare(b.label || "");
+      });
+      order.forEach(function (node) {
+        var box = labelBox(node, focus, near);
+        if (!box) return;
+        var clash = placed.some(function (other) {
+          return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+        });
+        if (clash && node !== focus) return;
+        placed.push(box);
+        drawLabel(node, box);
+      });
+    }
+
+    function labelFont() {
+      var size = Math.max(10, 12 / Math.sqrt(state.scale));
+      return { size: size / Math.sqrt(state.scale), css: size / state.scale * Math.sqrt(state.scale) + "px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" };
+    }
+
+    function labelBox(node, focus, near) {
+      if (focus && !near[node.id]) return null;
+      if (!focus && state.scale < 0.6 && node.degree < 3) return null;
+      var font = labelFont();
+      context.font = font.css;
+      var width = context.measureText(node.label || node.id).width;
+      var y = node.y + node.radius + font.size;
+      var pad = 2 / state.scale;
+      return { left: node.x - width / 2 - pad, right: node.x + width / 2 + pad, top: y - font.size - pad, bottom: y + pad * 2, y: y };
     }
 
     function drawEdge(edge, focus, near) {
@@ -250,18 +286,14 @@
       context.globalAlpha = 1;
     }
 
-    function drawLabel(node, focus, near) {
-      if (focus && !near[node.id]) return;
-      if (!focus && state.scale < 0.6 && node.degree < 3) return;
-      var size = Math.max(10, 12 / Math.sqrt(state.scale));
-      context.font = size / state.scale * Math.sqrt(state.scale) + "px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
+    function drawLabel(node, box) {
+      context.font = labelFont().css;
       context.textAlign = "center";
       context.lineWidth = 3 / state.scale;
       context.strokeStyle = "rgba(255,255,255,0.9)";
-      var y = node.y + node.radius + size / Math.sqrt(state.scale);
-      context.strokeText(node.label || node.id, node.x, y);
+      context.strokeText(node.label || node.id, node.x, box.y);
       context.fillStyle = "#222";
-      context.fillText(node.label || node.id, node.x, y);
+      context.fillText(node.label || node.id, node.x, box.y);
     }
 
     function toWorld(event) {
@@ -399,6 +431,7 @@
 
     return {
       setData: setData,
+      setTypeLabels: function (labels) { options.typeLabels = labels; drawLegend(); },
       focus: focusOn,
       search: search,
       fit: fit,
