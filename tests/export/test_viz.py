@@ -177,5 +177,11 @@ def test_the_html_network_fits_the_window(width: int, height: int) -> None:
             for button in page.locator(".cbn-controls button").all():
                 box = button.bounding_box()
                 assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width and 0 <= box["y"] and box["y"] + box["height"] <= height
+            page.wait_for_timeout(500)
+            boxes = page.evaluate("() => window.citybrandView.labelBoxes()")
+            assert len(boxes) > 10
+            for i, (left, top, right, bottom) in enumerate(boxes):
+                for other in boxes[i + 1:]:
+                    assert not (left < other[2] and other[0] < right and top < other[3] and other[1] < bottom), (boxes[i], other)
         finally:
             browser.close()

@@ -279,6 +279,6 @@ _PAN_ZOOM = """(function () {
 
 _BOOT = """(function () {
   var data = JSON.parse(document.getElementById('network-data').textContent);
-  window.citybrandView = CitybrandNetwork.create(document.getElementById('network'), data, {language: 'zh'});
+  window.citybrandView = CitybrandNetwork.create(document.getElementById('network'), data, {});
 })();
 """

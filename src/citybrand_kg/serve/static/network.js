@@ -238,6 +238,7 @@
         placed.push(box);
         drawLabel(node, box);
       });
+      state.placed = placed;
     }
 
     function labelFont() {
@@ -437,6 +438,7 @@
       fit: fit,
       canvas: canvas,
       stats: function () { return { nodes: state.nodes.length, edges: state.edges.length }; },
+      labelBoxes: function () { return (state.placed || []).map(function (b) { return [b.left, b.top, b.right, b.bottom]; }); },
       destroy: function () {
         if (observer) observer.disconnect();
         if (state.frame) global.cancelAnimationFrame(state.frame);
