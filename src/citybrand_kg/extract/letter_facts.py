@@ -180,6 +180,8 @@ def submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
     prefix = match.group("p") if match else "市"
     if match is None and (place := re.match(r"^(?:政协|人大)(?P<p>[\u3400-\u9fff]{2,8}?)(?=[一二三四五六七八九十\d]+届)", body)):
         prefix = place.group("p")  # 政协某州十二届三次会议
+        # the place as the document's own levels write it (政协西双版纳… → 西双版纳州政协)
+        prefix = next((full for level in ("州", "市", "盟", "县", "区") if (full := places.expand(level)) and full[: -len(level)] == prefix), prefix)
     return canonical_body(prefix + kind, places)
 
 

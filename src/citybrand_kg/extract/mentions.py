@@ -89,6 +89,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += gazetteer_mentions(view, lexicon, matches)
     found += rules.government_bodies(view, places)
     found += rules.embassies(view)
+    found += rules.foreign_ministries(view)
     found += rules.accounts(view)
     found += recognisers.events.events(view)
     found += rules.works_and_media(view)
@@ -119,8 +120,8 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
       the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
       after it and the relations stage links the two.
     """
-    if mention.source in ("gazetteer", "letter", "quantity", "pattern:embassy") or mention.type not in _QUALIFIED:
-        return mention  # a mission's sending country is part of its name (韩国驻沈阳总领事馆)
+    if mention.source in ("gazetteer", "letter", "quantity", "pattern:embassy", "pattern:foreign-ministry") or mention.type not in _QUALIFIED:
+        return mention  # a mission's sending country is part of its name (韩国驻沈阳总领事馆), and a ministry's (法国文化部)
     label = mention.label
     if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
         label = label[year.end() :]

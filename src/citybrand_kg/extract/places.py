@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 
 from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon
@@ -36,7 +37,7 @@ def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts
             levels["自治区"] = province.label  # 自治区文化和旅游厅 → 某某自治区文化和旅游厅
         if main.type is T.CITY and main.label.endswith("自治州"):
             levels["州"] = _short_prefecture(main)
-    for level, name in _local_levels(text, tuple(lexicon.word_set("not_local_places"))).items():
+    for level, name in _local_levels(text, tuple(lexicon.word_set("not_local_places")), lambda name: lexicon.lookup(name) is not None).items():
         levels.setdefault(level, name)
     return PlaceContext(levels=levels, city=main.label if main else None), main
 
@@ -73,11 +74,12 @@ def _chinese_place(entry: GazetteerEntry) -> bool:
     return entry.type in (T.CITY, T.REGION) and entry.country == "CN"
 
 
-def _local_levels(text: str, not_local: tuple[str, ...]) -> dict[str, str]:
+def _local_levels(text: str, not_local: tuple[str, ...], known: Callable[[str], bool] = lambda name: False) -> dict[str, str]:
     """The district, county or town the text names most often (twice at least).
 
     Every occurrence of 区/县/镇 votes for the names of two to four characters ending there; the
-    most voted name wins, the shorter on a tie (桃浦镇 over 通过桃浦镇).
+    most voted name wins; on a tie, a name the gazetteers know (东西湖区 over 西湖区), else the
+    shorter (桃浦镇 over 通过桃浦镇).
     """
     counts: Counter[tuple[str, str]] = Counter()
     for m in re.finditer(r"[区县镇](?![村乡街])", text):  # 民俗镇村: towns and villages, not a town
@@ -87,7 +89,7 @@ def _local_levels(text: str, not_local: tuple[str, ...]) -> dict[str, str]:
             if len(name) == k + 1 and re.fullmatch(r"[\u3400-\u9fff]+", name) and not name.endswith(not_local) and name[0] not in "各全本我该每在与和及的":
                 counts[(m.group(0), name)] += 1
     levels: dict[str, str] = {}
-    for (level, name), n in sorted(counts.items(), key=lambda item: (-item[1], len(item[0][1]), item[0][1])):
+    for (level, name), n in sorted(counts.items(), key=lambda item: (-item[1], not known(item[0][1]), len(item[0][1]), item[0][1])):
         if n >= 2 and level not in levels:
             levels[level] = name
     return levels

@@ -93,6 +93,7 @@ class NameRules:
         self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
+        self.ministry = re.compile(word_alternation(w("foreign_ministries")))
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>{word_alternation(w('mission_heads'))})")
 
     # --- helpers ---------------------------------------------------------------------------
@@ -219,8 +220,8 @@ class NameRules:
         start = self._local_place_start(view, unit_begin, unit, places) if pos == unit_begin else None
         start = start if start is not None else self._place_start(view, pos, places)
         if start is None:
-            if unit[0] in "省市区县镇乡":
-                return unit_begin, True
+            if unit[0] in "省市区县镇乡州盟" or (unit.endswith("厅") and _province(places)):
+                return unit_begin, True  # 交通运输厅 alone: a department of the document's province
             return None
         if start >= 2 and text[start - 2 : start] == "中共":
             start -= 2
@@ -242,7 +243,7 @@ class NameRules:
         for level in _LEVELS:
             if text.endswith(level, 0, end):
                 level_begin = end - len(level)
-                for length in range(min(10, level_begin), 1, -1):
+                for length in range(min(10, level_begin), 0, -1):
                     if self.place_at(view, level_begin - length, level_begin) or self.place_at(view, level_begin - length, end):
                         return level_begin - length
                 token = next((t for t in view.tokens if t.end == end and len(t.text) >= 3 and t.text.endswith(level)), None)
@@ -266,6 +267,16 @@ class NameRules:
                     begin, sender = country
             label = f"{sender}驻{m['p']}{head}"
             out.append(self.mention(view, begin, m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
+        return out
+
+    def foreign_ministries(self, view: SentenceView) -> list[Mention]:
+        """法国文化部, 蒙古国旅游部: a ministry or national agency right after a foreign country."""
+        out = []
+        for m in self.ministry.finditer(view.text):
+            country = self._country_ending_at(view, m.start())
+            if country is not None:
+                begin, name = country
+                out.append(self.mention(view, begin, m.end(), T.GOVERNMENT_BODY, name + m.group(0), "pattern:foreign-ministry", 30))
         return out
 
     def _country_ending_at(self, view: SentenceView, end: int) -> tuple[int, str] | None:
@@ -425,6 +436,9 @@ def canonical_body(raw: str, places: PlaceContext) -> str:
     party = raw.startswith("中共")
     name = raw[2:] if party else raw
     level = next((lv for lv in ("自治区", "省", "市", "区", "县", "镇", "州") if name.startswith(lv)), None)
+    province = _province(places)
+    if level is None and province and name.endswith("厅") and not re.search(r"[省市区县州盟]", name[:-1]):
+        return province + name  # departments (厅) exist at the provincial level only
     if level is not None:
         full = places.expand(level)
         if full is None:
@@ -433,9 +447,14 @@ def canonical_body(raw: str, places: PlaceContext) -> str:
     committee = re.fullmatch(r"(.+?(?:省|市|自治区|自治州|区|县))党委", name)
     if committee:
         return f"中共{committee.group(1)}委员会"
-    if re.search(r"(?:省|市|区|县|自治区|自治州)委(?!员)", name):
+    if re.search(r"(?:省|市|区|县|州|盟|自治区)委(?!员)", name):
         party = True
     return ("中共" + name) if party else name
+
+
+def _province(places: PlaceContext) -> str | None:
+    """The document's province or autonomous region, as the body names it."""
+    return places.expand("自治区") or places.expand("省")
 
 
 def _longest_first(words: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
