@@ -192,7 +192,7 @@ class LetterInfo:
     proposal_number: str | None = None
     proposal_session: str | None = None
     proposal_body: str | None = None  # e.g. 市政协, 市十六届人大三次会议
-    proposal_designation: tuple[str, Span] | None = None  # 市政协292号提案 and where the text says it
+    proposal_designation: tuple[str, Span] | None = None  # 市政协18号提案 and where the text says it
     proposal_title: str | None = None
     proposal_title_span: Span | None = None
     issuer: str | None = None

@@ -27,7 +27,7 @@ _NUMBER = r"(?:上)?\s*第?\s*(?P<num>\d{1,10})\s*号"
 _DOC_NUMBER = re.compile(rf"[{_HAN}A-Za-z]{{1,12}}[〔\[(【﹝]\d{{4}}[〕\])】﹞]\s*第?\d{{1,5}}\s*号")
 _PROPOSAL = re.compile(rf"(?P<body>{_BODY}){_NUMBER}(?:代表|委员)?(?P<kind>提案|建议)?")
 _DESIGNATION = re.compile(rf"(?:{_BODY})?{_NUMBER}\s*(?:代表|委员)?(?:提案|建议)")
-"""Where the text names the proposal by its number (市政协292号提案, 第472号建议), with the body in front."""
+"""Where the text names the proposal by its number (市政协18号提案, 第472号建议), with the body in front."""
 _NUMBER_ONLY = re.compile(r"[(（]\s*(?:[\u3400-\u9fff]{0,12}?)第?(?P<num>\d{1,10})号\s*[)）]")
 _SESSION = re.compile(rf"第?(?P<a>[{_CN}\d]+届)(?:人大|政协|人民代表大会)?(?P<b>[{_CN}\d]+次会议)")
 _PROPOSAL_TITLES = (
