@@ -7,12 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import venv
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.serve.live import serving_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,20 +73,8 @@ def test_the_installed_wheel_runs_every_command(installed: Path, tmp_path: Path)
 def test_the_installed_wheel_serves(installed: Path, tmp_path: Path) -> None:
     assert run(installed, tmp_path, "build", "-o", "out").returncode == 0
     process = subprocess.Popen([str(installed / "citybrand-kg"), "serve", "out/graph.trig", "--port", "0", "--workers", "1"], cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_env())
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line)
-            if " at http" in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
+    url, lines = serving_url(process)
     try:
-        assert ready.wait(120), "".join(lines)
-        url = lines[-1].split(" at ")[-1].strip()
         assert "<html" in httpx.get(url, timeout=30).text.lower()
         answer = httpx.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert answer.status_code == 200 and answer.json()["boolean"] is True

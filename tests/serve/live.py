@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import uvicorn
 
 from citybrand_kg.serve.app import create_app
@@ -48,3 +50,24 @@ def start_server(store_dir: Path, settings: ServerSettings) -> LiveServer:
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
     return LiveServer(f"http://127.0.0.1:{port}/", server, thread)
+
+
+def serving_url(process: subprocess.Popen[str], seconds: float = 120) -> tuple[str, list[str]]:
+    """The page URL a ``citybrand-kg serve`` process announces on stderr, and the lines it keeps
+    collecting there (read in a thread, so that the pipe never fills); kills it and fails the test
+    when it does not announce one in time."""
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if " at http" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(seconds):
+        process.kill()
+        pytest.fail("the server did not start: " + "".join(lines))
+    return lines[-1].split(" at ")[-1].strip(), lines

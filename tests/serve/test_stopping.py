@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.serve.live import GRAPH
+from tests.serve.live import GRAPH, serving_url
 
 
 def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
@@ -21,22 +20,7 @@ def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
         [sys.executable, "-m", "citybrand_kg", "serve", str(GRAPH), "--host", "127.0.0.1", "--port", "0", "--workers", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
     )
-    assert process.stderr is not None
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line)
-            if "serving" in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(120):
-        process.kill()
-        pytest.fail("the server did not start: " + "".join(lines))
-    url = lines[-1].split(" at ")[-1].strip()
+    url, lines = serving_url(process)
     return process, url, lines
 
 
