@@ -213,3 +213,23 @@ def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_
     assert cancelled and not alive
     assert workers == 1
     assert body.splitlines()[-1] == b"true"
+
+
+def test_a_rejected_update_changes_nothing_and_no_reader_reloads(tmp_path: Path) -> None:
+    from citybrand_kg.serve.jobs import UpdateJob
+
+    GraphStore.open(tmp_path / "store").close()
+
+    async def main() -> tuple[int, int, list[int]]:
+        pool = WorkerPool(tmp_path / "store", size=2, timeout=30.0, writable=True)
+        await pool.start()
+        try:
+            before = pool.generation
+            outcome = await pool.write(UpdateJob("INSERT DATA { this is not SPARQL }"))
+            generations = [worker.generation for worker in pool._idle._queue]  # type: ignore[attr-defined]
+            return outcome.status, pool.generation - before, generations
+        finally:
+            await pool.close()
+
+    status, bumped, generations = asyncio.run(main())
+    assert status == 400 and bumped == 0 and generations == [0, 0]

@@ -437,12 +437,16 @@ class WorkerPool:
         if self._writer is None:
             raise StoreError("this server was started read-only.")
         async with self._write_lock:
+            changed = True  # unless the writer answers that it refused the job
             try:
-                return await self._call(self._writer, job, replace=self._replace_writer)
+                outcome = await self._call(self._writer, job, replace=self._replace_writer)
+                changed = outcome.status < 400  # a rejected update (malformed, refused) wrote nothing
+                return outcome
             finally:
-                self.generation += 1
-                while not self._idle.empty():  # idle readers reload now, not in their next query
-                    self._background(self._refresh(self._idle.get_nowait()))
+                if changed:
+                    self.generation += 1
+                    while not self._idle.empty():  # idle readers reload now, not in their next query
+                        self._background(self._refresh(self._idle.get_nowait()))
 
     async def _call(self, worker: Worker, job: Job, *, replace: Any) -> Outcome:
         try:
