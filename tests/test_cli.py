@@ -104,7 +104,7 @@ def test_validate_query_and_exit_codes(tmp_path: Path) -> None:
         out = run("query", str(graph), query, "--format", fmt)
         assert out.returncode == 0 and probe in out.stdout, out.stderr
     malformed = run("query", str(graph), "SELEC nothing")
-    assert malformed.returncode == 2 and "not valid SPARQL" in malformed.stderr
+    assert malformed.returncode == 2 and "malformed SPARQL" in malformed.stderr
 
 
 def test_interrupted_build_keeps_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor) -> None:

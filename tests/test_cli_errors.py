@@ -45,6 +45,7 @@ def test_bad_command_line_gets_one_sentence(args: str, stdin: str, code: str, sa
     lines = [line for line in result.stderr.splitlines() if line.startswith(("citybrand-kg: ", "Error: "))]
     assert result.exit_code == int(code), (result.exit_code, result.stderr, result.exception)
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert len(lines[0]) <= 300, lines[0]  # one sentence, not a parser's list of expected characters
     for word in items(_fill(says, folder)):
         assert word in lines[0], (word, lines[0])
     assert not (folder / "out").exists()

@@ -7,7 +7,8 @@
     ├── UsageError                 bad options or arguments (exit 2)
     ├── GraphError                 a graph file cannot be parsed or written (exit 2)
     ├── StoreError                 the embedded or a remote store failed (exit 1)
-    └── QueryError                 a SPARQL query is malformed or failed (exit 1)
+    └── QueryError                 a SPARQL query failed (exit 1)
+        └── MalformedQuery         a SPARQL query or update is not valid SPARQL (exit 2: bad input)
 
 A graph that does not conform to the shapes is a result (``ValidationReport``), not an error.
 Every message is one sentence naming the file (or endpoint) and what is wrong.
@@ -40,3 +41,9 @@ class StoreError(CitybrandError):
 
 class QueryError(CitybrandError):
     exit_code = 1
+
+
+class MalformedQuery(QueryError):
+    """The text is not SPARQL; the message is the parser's first line, shortened."""
+
+    exit_code = 2

@@ -33,17 +33,12 @@ _UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|
 
 
 def checked_query(sparql: str) -> str:
-    """The query, or a UsageError in one sentence: empty, an update, or not SPARQL (the parser's
-    first line, shortened)."""
+    """The query, or a UsageError in one sentence when it is empty or an update (a query that is
+    not SPARQL at all is reported by the store as :class:`MalformedQuery`, exit code 2)."""
     if not sparql.strip():
         raise UsageError("the query is empty.")
     if _UPDATE.match(sparql):
         raise UsageError("the query is an update; `query` runs SELECT, ASK, CONSTRUCT and DESCRIBE (serve --allow-update takes updates).")
-    try:
-        ox.Store().query(sparql)
-    except SyntaxError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "a syntax error"
-        raise UsageError(f"the query is not valid SPARQL: {message[:160]}{'…' if len(message) > 160 else ''}.") from exc
     return sparql
 
 

@@ -57,7 +57,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from citybrand_kg.errors import GraphError, QueryError, StoreError
+from citybrand_kg.errors import GraphError, MalformedQuery, StoreError
 from citybrand_kg.rdf.syntaxes import read_quads, syntax_of
 from citybrand_kg.serve.joinorder import PredicateStats, reorder
 from citybrand_kg.serve.remembered import remembered
@@ -264,7 +264,7 @@ class GraphStore:
         try:
             return _run(store, sparql, planned, kwargs)
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL query: {exc}") from exc
+            raise MalformedQuery(f"malformed SPARQL query: {_first_line(exc)}") from exc
         except OSError as exc:
             raise StoreError(f"the query failed while reading the store: {exc}.") from exc
 
@@ -286,7 +286,7 @@ class GraphStore:
         try:
             store.update(sparql)
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL update: {exc}") from exc
+            raise MalformedQuery(f"malformed SPARQL update: {_first_line(exc)}") from exc
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}.") from exc
 
@@ -432,3 +432,9 @@ def scan_query(sparql: str) -> QueryFeatures:
         has_graph=bool(_GRAPH.search(code)),
         from_clauses=len(_FROM_DEFAULT.findall(code)),
     )
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """The parser's complaint on one line (its message may list hundreds of expected characters)."""
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return line if len(line) <= limit else line[:limit] + "…"
