@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 
 from citybrand_kg.extract.recognisers import HAN, NameRules, clean
-from citybrand_kg.extract.wordregex import word_alternation
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, SentenceView
+from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 _QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")

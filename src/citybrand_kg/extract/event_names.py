@@ -20,8 +20,8 @@ from dataclasses import replace
 
 from citybrand_kg.extract.recognisers import HAN, Heads, NameRules, clean, is_punct
 from citybrand_kg.extract.recognisers import stops as _stops_name
-from citybrand_kg.extract.wordregex import word_alternation
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, SentenceView
+from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 _CN = "一二三四五六七八九十百零〇两"

@@ -21,6 +21,7 @@ from collections import Counter
 
 from citybrand_kg.extract.recognisers import HAN, NameRules, clean
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, SentenceView
+from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 _GRADE = re.compile(r"^(?:[1-5]A|A{1,5}|[一二三四五]星)级")
@@ -39,7 +40,7 @@ class PlaceNames:
         self.weak = rules.lexicon.word_set("place_heads_weak")
         self.generic = lexicon.word_set("place_generic")
         self.village_generic = lexicon.word_set("village_generic")
-        self.head_re = re.compile("|".join(sorted(map(re.escape, self.types), key=lambda h: (-len(h), h))))
+        self.head_re = re.compile(word_alternation(self.types))
         self.stop = rules.boundaries | frozenset(self.types)
         self.transliteration = _transliteration_characters(lexicon)
 

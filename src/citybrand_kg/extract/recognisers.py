@@ -19,8 +19,8 @@ from typing import Self
 
 from citybrand_kg.extract.gazetteers import Lexicon, Match
 from citybrand_kg.extract.quantities import compile_quantity_pattern
-from citybrand_kg.extract.wordregex import word_alternation
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, PlaceContext, SentenceView, Span, Token
+from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 HAN = r"\u3400-\u9fff"

@@ -34,6 +34,7 @@ from citybrand_kg.model import (
     Sentence,
     Span,
 )
+from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 _CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
@@ -53,7 +54,7 @@ class RelationVocabulary:
             words.setdefault(kind, []).append(word)
 
         def alt(kind: str) -> str:
-            return "|".join(sorted(map(re.escape, words.get(kind, ())), key=lambda w: (-len(w), w))) or "(?!)"
+            return word_alternation(words[kind]) if words.get(kind) else "(?!)"  # (?!) matches nothing
 
         self.place_cue = re.compile(rf"(?:{alt('place_cue')})了?$")
         self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})了?$")

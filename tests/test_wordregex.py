@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citybrand_kg.extract.wordregex import word_alternation
+from citybrand_kg.wordregex import word_alternation
 
 # a small alphabet, so that words share beginnings and texts contain them; "." and "-" need escaping
 ALPHABET = "欧阳司马张-.a"
