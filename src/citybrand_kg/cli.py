@@ -249,9 +249,12 @@ def export(graph: Path, fmt: str | None, out: Path | None, context_url: str | No
     from citybrand_kg.errors import UsageError
     from citybrand_kg.export.formats import SUFFIXES, export_graph, format_named, format_of
 
-    if fmt is None and out is None:
+    if fmt is not None:
+        fmt = format_named(fmt)
+    elif out is not None:
+        fmt = format_of(out)
+    else:
         raise UsageError("export needs --format or an --output file whose suffix names one (graph.nt, graph.jsonld …).")
-    fmt = format_named(fmt) if fmt is not None else format_of(out)  # type: ignore[arg-type]
     target = out or (graph.with_name(f"{graph.stem}-{fmt}") if fmt in ("neo4j", "csv") else graph.with_suffix(SUFFIXES[fmt]))
     if target.resolve() == graph.resolve():
         target = graph.with_name(f"{graph.stem}.export{SUFFIXES.get(fmt, '')}")

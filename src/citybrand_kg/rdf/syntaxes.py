@@ -3,6 +3,7 @@
     SYNTAXES                                   the table
     syntax_named(name) -> RdfSyntax | None     by a name people type (ttl, nt, json-ld, xml …)
     syntax_of(path) -> RdfSyntax               by a file's suffix (GraphError for an unknown one)
+    graph_file(path) -> RdfSyntax              the same, for a file that must exist
     read_quads(path) -> list[pyoxigraph.Quad]  parsed by pyoxigraph; GraphError in one sentence
 
 Every command reads graph files through :func:`read_quads` (the store directly, the rdflib-based
@@ -69,11 +70,16 @@ def syntax_of(path: Path) -> RdfSyntax:
         raise GraphError(f"{path}: {shown} names no graph format; use one of {known}.") from None
 
 
-def read_quads(path: Path) -> list[ox.Quad]:
-    """Every quad of a graph file (blank nodes renamed apart from other files')."""
+def graph_file(path: Path) -> RdfSyntax:
+    """The syntax of an existing graph file; GraphError when it is missing, a folder, or of no known syntax."""
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file." if not path.exists() else f"{path}: is a folder, not a graph file.")
-    syntax = syntax_of(path)
+    return syntax_of(path)
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """Every quad of a graph file (blank nodes renamed apart from other files')."""
+    syntax = graph_file(path)
     try:
         return list(ox.parse(path=str(path), format=syntax.oxigraph, rename_blank_nodes=True))
     except SyntaxError as exc:

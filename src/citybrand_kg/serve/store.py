@@ -58,7 +58,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from citybrand_kg.errors import GraphError, MalformedQuery, StoreError
-from citybrand_kg.rdf.syntaxes import read_quads, syntax_of
+from citybrand_kg.rdf.syntaxes import graph_file, read_quads
 from citybrand_kg.serve.joinorder import PredicateStats, reorder
 from citybrand_kg.serve.remembered import remembered
 from citybrand_kg.terminal import counted
@@ -202,9 +202,7 @@ class GraphStore:
     def load(self, path: Path) -> LoadReport:
         """Load one graph file, keeping or deriving its named graphs (see the module docstring)."""
         self.writable()
-        if not path.is_file():
-            read_quads(path)  # raises the reader's one sentence (no such file, a folder)
-        syntax = syntax_of(path)
+        syntax = graph_file(path)
         if syntax.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             try:
                 return self._load_dataset(path, syntax.oxigraph)

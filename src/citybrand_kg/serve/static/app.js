@@ -349,7 +349,7 @@
         bySentence[key] = group;
         groups.push(group);
       }
-      var name = row.predicate ? predicateName(row.predicate.value) : null;
+      var name = row.predicate ? termName(row.predicate.value) : null;
       if (name && group.predicates.indexOf(name) < 0) group.predicates.push(name);
     });
     return groups;
@@ -365,10 +365,6 @@
     });
   }
 
-  function predicateName(iri) {
-    return termName(iri);
-  }
-
   function factTable(facts) {
     var grid = element("table");
     var body = grid.createTBody();
@@ -376,7 +372,7 @@
       if (localName(row.predicate.value) === "isString") return;
       var line = body.insertRow();
       var arrow = row.direction.value === "out" ? t("outgoing") : t("incoming");
-      line.appendChild(element("td", "", arrow + " " + predicateName(row.predicate.value)));
+      line.appendChild(element("td", "", arrow + " " + termName(row.predicate.value)));
       var value = row.value;
       var known = value.type === "uri" && state.catalogue.terms[value.value];
       if (value.type === "uri" && (row.valueLabel || known)) {
@@ -447,7 +443,7 @@
       var key = row.source.value + " " + row.predicate.value + " " + row.target.value;
       if (seen[key]) return;
       seen[key] = true;
-      edges.push({ source: row.source.value, target: row.target.value, label: predicateName(row.predicate.value) });
+      edges.push({ source: row.source.value, target: row.target.value, label: termName(row.predicate.value) });
     });
     return { nodes: Object.keys(nodes).map(function (id) { return nodes[id]; }), edges: edges };
   }
