@@ -10,23 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from citybrand_kg.model import NETWORK_KINDS, NETWORK_PREDICATES
-from citybrand_kg.serve.vocabulary import term_labels
-
-PREFIXES: dict[str, str] = {
-    "cbo": "https://w3id.org/citybrand-kg/ontology#",
-    "cbr": "https://w3id.org/citybrand-kg/resource/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "wd": "http://www.wikidata.org/entity/",
-}
+from citybrand_kg.serve.vocabulary import PREFIXES, term_labels
 
 
 def prefix_block(names: tuple[str, ...] | None = None) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from citybrand_kg.errors import QueryError, StoreError
-from citybrand_kg.serve.examples import PREFIXES
 from citybrand_kg.serve.jobs import (
     GraphReadJob,
     GraphScope,
@@ -34,6 +33,7 @@ from citybrand_kg.serve.negotiation import (
 )
 from citybrand_kg.serve.results import serialize_boolean, serialize_solutions
 from citybrand_kg.serve.store import GraphStore, QueryResult
+from citybrand_kg.serve.vocabulary import PREFIXES
 
 logger = logging.getLogger(__name__)
 
