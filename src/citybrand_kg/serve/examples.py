@@ -1,4 +1,4 @@
-"""Prefixes, example queries and the page's query templates, written against ontology/README.md.
+"""Example queries and the page's query templates (prefixes from :mod:`citybrand_kg.serve.vocabulary`), written against ontology/README.md.
 
 The web page, the README and the tests all read them from here.
 """
