@@ -107,3 +107,13 @@ def test_normalized_view_keeps_offsets(text: str) -> None:
 
 def test_normalized_folds_full_width_forms() -> None:
     assert normalized("（１２）：Ａ") == "(12):A"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('打响"山海之城"品牌', "打响“山海之城”品牌"),
+    ("打响＂山海之城＂、＂温泉之乡＂品牌", "打响“山海之城”、“温泉之乡”品牌"),
+    ('一行"甲\n乙"行', '一行"甲\n乙"行'),  # a mark without its pair on the line stays
+    ('5" 屏', '5" 屏'),
+])
+def test_normalized_pairs_straight_quotes_within_a_line(text: str, expected: str) -> None:
+    assert normalized(text) == expected

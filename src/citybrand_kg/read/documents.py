@@ -213,11 +213,20 @@ _FOLD_TABLE = _FoldTable()
 def normalized(text: str) -> str:
     """The copy of a text the extractor matches on, length preserved: full-width letters, digits and
     punctuation folded to their NFKC forms, corner quotes (「」『』) to “”‘’, traditional characters to
-    simplified ones.
+    simplified ones; straight double quotes ("甲", ＂乙＂), paired within a line, to “”.
 
     ``len(normalized(t)) == len(t)`` always holds, so a span found in the copy slices the original.
     """
-    return text.translate(_FOLD_TABLE)
+    folded = text.translate(_FOLD_TABLE)
+    return _STRAIGHT_PAIR.sub(_curled, folded) if '"' in folded else folded
+
+
+_STRAIGHT_PAIR = re.compile(r'"([^"\n]*)"')
+
+
+def _curled(pair: re.Match[str]) -> str:
+    """Texts pasted from web pages often quote names with straight marks; the recognisers read “”."""
+    return f"“{pair[1]}”"
 
 
 def document_key(text: str) -> str:
