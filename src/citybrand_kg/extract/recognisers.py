@@ -52,7 +52,6 @@ class NameRules:
         self.strong_prefixes = _longest_first(w("strong_prefixes"))
         self.org_heads = _longest_first(w("organization_heads"))
         self.registered_heads = _longest_first(w("organization_heads_registered"))
-        self.org_descriptors = re.compile(word_alternation(w("organization_descriptors")))
         self.abbreviations = {row[0]: (row[1], T(row[2])) for row in lexicon.tables.get("unit_abbreviations", ()) if len(row) >= 3}
         self.abbreviation_order = _longest_first(tuple(self.abbreviations))
         self.media_heads = Heads(w("media_heads"))
@@ -345,19 +344,12 @@ class NameRules:
                 continue
             registered = any(name.endswith(h) for h in self.registered_heads)
             pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
-            signs = registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)
-            if not (signs or self._names_something(name[: -len(head)])):
+            if not (registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)):
                 continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
             out.append(self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
         return out
-
-    def _names_something(self, before_head: str) -> bool:
-        """Is something left in front of an organisation's head once the words that only describe
-        it are taken away (携程|集团, 开元|酒店集团), or is the whole a description (旅游集团)?"""
-        left = self.org_descriptors.sub("", before_head)
-        return len(re.findall(rf"[{HAN}]", left)) >= 2 and not re.match(r"[一二两三四五六七八九十百千万\d]", left)
 
     def _org_start(self, view: SentenceView, head_begin: int) -> int:
         """Start of an organisation's name: back to a boundary, across a place in brackets
