@@ -43,7 +43,7 @@ class BrandLabels:
         self.cue = re.compile(word_alternation(w("brand_cues")))
         tails = word_alternation(w("brand_tails"))
         self.cue_tail = re.compile(rf"[^。;；“”]{{0,12}}?((?:“[^“”\n]{{1,80}}”[^“”。;；,，]{{0,8}}?[、,，]?\s*)+)等?[^。;；,，]{{0,10}}?(?:{tails})")
-        self.quote_tail = re.compile(rf"“(?P<n>[^“”\n]{{2,24}})”的?[{HAN}]{{0,4}}?(?:品牌|IP|名片|金字招牌)")
+        self.quote_tail = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.epithet_heads = tuple(w("brand_epithets"))
         epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
