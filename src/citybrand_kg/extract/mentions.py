@@ -45,6 +45,7 @@ P_PATTERN = 10
 P_QUANTITY = 5
 _BEGIN = itemgetter(0)  # of a Token
 _ENCLOSED = re.compile(r"《[^《》]{2,60}》|“[^“”]{6,80}”")  # titles and long quoted names
+_SPEECH = re.compile(r"[。！？!?]")  # a quotation with a full stop is what someone said, not a name
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += recognisers.places.areas(view)
     found += recognisers.places.villages(view)
     found += recognisers.places.foreign_places(view, found)
+    found += recognisers.places.foreign_lists(view, found)
     found += recognisers.brands.labels(view, found)
     found += quantity_mentions(view, rules)
     starting: dict[int, list[Match]] = {}
@@ -155,7 +157,7 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
     """
     text = view.text
     starts = set(map(_BEGIN, view.tokens))
-    enclosed = [m.span() for m in _ENCLOSED.finditer(text)] if "《" in text or "“" in text else []
+    enclosed = [m.span() for m in _ENCLOSED.finditer(text) if not _SPEECH.search(m.group(0))] if "《" in text or "“" in text else []
     out = []
     for match in lexicon.index.find(text) if matches is None else matches:
         entry = lexicon.entries[match.ids[0]]

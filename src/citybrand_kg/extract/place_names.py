@@ -1,6 +1,6 @@
 """Named places that no gazetteer lists: scenic areas, resorts, zones, villages, foreign towns.
 
-Three recognisers, each reading a :class:`~citybrand_kg.model.SentenceView`:
+Four recognisers, each reading a :class:`~citybrand_kg.model.SentenceView`:
 
 - ``areas``: a name followed by a place head (``data/patterns/place_heads.tsv``: 景区, 度假区,
   自然保护区, 古镇, 侗寨, 新区 …, each with the type it gives). The name is the head's modifiers
@@ -12,6 +12,9 @@ Three recognisers, each reading a :class:`~citybrand_kg.model.SentenceView`:
 - ``foreign_places``: a transliterated name with 市/州/县/省/府 (佐世保市) in a sentence that names a
   foreign country before it: the characters of foreign place names in the gazetteers are the model
   of what a transliteration looks like, so no gazetteer row is needed.
+- ``foreign_lists``: transliterated names in a list after a foreign country (意大利的甲、乙) or
+  before 等…城市 / 友城 (新增甲、乙等友好城市), as Cities; each name is whole words of the segmenter,
+  written in transliteration characters only, and the list has two names or more.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from citybrand_kg.wordregex import word_alternation
 T = EntityType
 _GRADE = re.compile(r"^(?:[1-5]A|A{1,5}|[一二三四五]星)级")
 _FOREIGN_LEVEL = re.compile(rf"(?P<n>[{HAN}]{{2,6}}?)(?P<l>市|州|县|省|府|郡)(?![{HAN}]*?(?:政府|人民|委|局|厅))")
+_AFTER_COUNTRY = re.compile(r"的?(?:友城|友好城市|姐妹城市)?")
+_BEFORE_CITIES = re.compile(rf"等[{HAN}]{{0,8}}?(?:城市|友城)")
 _VILLAGE = re.compile(rf"(?P<n>[{HAN}]{{2,8}}?)村(?![{HAN}]?(?:民|委|干部|书记|落|庄|级|镇|两委))")
 
 
@@ -102,6 +107,65 @@ class PlaceNames:
             end = match.end()
             out.append(self.rules.mention(view, begin, end, T.CITY if match["l"] in "市县" else T.REGION, view.text[begin:end], "pattern:foreign-place", 12))
         return out
+
+    def foreign_lists(self, view: SentenceView, found: list[Mention]) -> list[Mention]:
+        """意大利的甲、乙、丙 / 英国友城甲、乙 / 新增甲、乙等友好城市: transliterated names in a list
+        after a foreign country, or before 等…城市, are cities (no gazetteer row needed)."""
+        text, offset = view.text, view.offset
+        known = {m.span.begin - offset: m.span.end - offset for m in found}
+        lists = [self._list_after(view, _AFTER_COUNTRY.match(text, m.span.end - offset).end(), known)  # type: ignore[union-attr]
+                 for m in found if m.type is T.COUNTRY and m.key != "country:CN"]
+        lists += [self._list_before(view, cue.start(), known) for cue in _BEFORE_CITIES.finditer(text)]
+        out = []
+        for items in lists:
+            if len(items) < 2:
+                continue
+            for begin, end in items:
+                if begin not in known:
+                    out.append(self.rules.mention(view, begin, end, T.CITY, text[begin:end], "pattern:foreign-list", 12))
+        return out
+
+    def _list_after(self, view: SentenceView, begin: int, known: dict[int, int]) -> list[tuple[int, int]]:
+        items = []
+        while (end := known.get(begin) or self._transliterated_end(view, begin)) is not None:
+            items.append((begin, end))
+            if view.text[end : end + 1] != "、":
+                break
+            begin = end + 1
+        return items
+
+    def _list_before(self, view: SentenceView, end: int, known: dict[int, int]) -> list[tuple[int, int]]:
+        items = []
+        ends = {e: b for b, e in known.items()}
+        while True:
+            begin = ends.get(end)
+            if begin is None:
+                starts = [t.begin for t in view.tokens if t.begin < end and self._transliterated_end(view, t.begin) == end]
+                begin = min(starts, default=None)
+            if begin is None:
+                break
+            items.append((begin, end))
+            if begin < 1 or view.text[begin - 1] != "、":
+                break
+            end = begin - 1
+        return items[::-1]
+
+    def _transliterated_end(self, view: SentenceView, begin: int) -> int | None:
+        """End of a run of whole words written only in transliteration characters from ``begin``
+        (帕尔马|同为 → after 帕尔马), or None when there is none of two to six characters."""
+        end = begin
+        for token in view.tokens:
+            if token.end <= begin:
+                continue
+            if token.begin != end or not all(ch in self.transliteration for ch in token.text) or set(token.text) & self.rules.function_chars:
+                break
+            if end > begin and len(token.text) > 1 and self.rules.is_word(token.text):
+                break
+            end = token.end
+        name = view.text[begin:end]
+        if not 2 <= len(name) <= 6 or self.rules.is_word(name) or self.rules.lexicon.lookup(name) is not None:
+            return None
+        return end
 
     # --- helpers ---------------------------------------------------------------------------
 
