@@ -30,6 +30,7 @@ _MIDS = ("人大常委会", "人民政府", "党委", "政府", "委")
 _BEGIN = itemgetter(0)  # of a Token
 _END = itemgetter(1)
 _LEADING_GROUP = "领导小组"
+_CONGRESS_COMMITTEE = re.compile(rf"(?:政协|人大常委会|人大)[{HAN}]{{2,10}}$")
 _YEARS_AFTER = re.compile(r"[(（][\d—\-–年至]+[)）]$")  # 《某某规划(2013—2020)》
 _NUMERAL_UNIT = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千万]+)[余多]?(\S+)$")
 _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)$")
@@ -211,7 +212,9 @@ class NameRules:
         if unit.endswith("领导小组"):
             pos = self.walk_left(view, pos + len(unit) - 4, 24, self.function_words)
             return (pos, True) if pos < unit_begin + len(unit) - 4 else None
-        if unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
+        if unit == "委员会" and (committee := _CONGRESS_COMMITTEE.search(text, max(0, pos - 14), pos)) and committee.end() == pos:
+            pos, has_mid = committee.start(), True  # 市政协|对外友好|委员会: a committee of a congress or CPPCC
+        elif unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
             for mid in _MIDS:
                 if text.endswith(mid, 0, pos):
                     pos -= len(mid)
