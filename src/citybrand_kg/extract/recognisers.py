@@ -175,11 +175,19 @@ class NameRules:
     def government_bodies(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         out = []
         unit_re = self.unit_or_group_re if _LEADING_GROUP in view.text else self.unit_re  # the same matches, cheaper
-        for match in unit_re.finditer(view.text):
-            found = self._body_start(view, match.start(), match.group(0), places)
-            if found is None:
-                continue
-            begin, raw = found[0], view.text[found[0] : match.end()]
+        text = view.text
+        for match in unit_re.finditer(text):
+            unit_begin = match.start()
+            if match.group(0) in ("政府", "人民政府") and unit_begin >= 3 and text[unit_begin - 1] in "省市区县州" and text[unit_begin - 3 : unit_begin - 1] == text[unit_begin - 1] + "委":
+                # 济南市委市政府: the government after its party committee, named by the same place
+                place_begin = self._place_start(view, unit_begin - 2, places)
+                begin = unit_begin - 1
+                raw = text[place_begin if place_begin is not None else unit_begin - 3 : unit_begin - 2] + match.group(0)
+            else:
+                found = self._body_start(view, unit_begin, match.group(0), places)
+                if found is None:
+                    continue
+                begin, raw = found[0], text[found[0] : match.end()]
             label = canonical_body(raw, places)
             type_, full = self._expanded(label, match.group(0))
             mention = self.mention(view, begin, match.end(), type_, full, "pattern:government-body", 30)
