@@ -398,7 +398,7 @@ def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked]
             local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin]
             subject = local[-1].key if local and not members else None
         if subject is None:
-            after = [s for s in linked[i + 1 :] if s.type is T.EVENT and not v.not_measured.match(text[s.end :])]
+            after = [s for s in linked[i + 1 :] if s.type is T.EVENT and s.begin < clause.end and not v.not_measured.match(text[s.end :])]
             subject = after[0].key if after and not members else DOCUMENT
         out.append(_rel(subject, "measure", m.key, index, "measure:sentence-subject"))
     return out
