@@ -239,7 +239,9 @@ def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: 
         subject = _partner_subject(text, cue_begin, clause, inside, linked, partners, doc)
         if subject is None:
             continue
-        out += [_rel(subject, "partner", p.key, index, "partner:yu-X-verb") for p in partners if p.key != subject]
+        body = next((x.type for x in linked if x.key == subject), T.GOVERNMENT_BODY) is T.GOVERNMENT_BODY  # the issuer is a body
+        out += [_rel(subject, "partner", p.key, index, "partner:yu-X-verb") for p in partners
+                if p.key != subject and not (body and p.type is T.GOVERNMENT_BODY)]  # two bodies at work together: administration, not partnership
     return out
 
 
