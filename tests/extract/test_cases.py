@@ -67,3 +67,11 @@ def test_relations(extractor, issuer: str, sentence: str, expected: str, absent:
     found = relation_names(extract(extractor, issuer, sentence))
     assert triples(expected) <= found, f"missing {sorted(triples(expected) - found)}; found {sorted(found)}"
     assert not triples(absent) & found, f"should not find {sorted(triples(absent) & found)}"
+
+
+def test_a_day_without_its_year_dates_nothing_even_in_a_dated_letter(extractor) -> None:
+    """The letter's own year is not the year of 5月19日 (the event may be the year before)."""
+    text = HEAD + "5月19日我厅参加第十届东盟旅游博览会。\n某省文化和旅游厅\n2023年6月1日\n"
+    extraction = extractor.extract(Document(text=text, source="case.txt"))
+    assert ("@document", "date", "2023-06-01") in relation_names(extraction)
+    assert not [r for r in extraction.relations if r.predicate == "date" and r.subject != DOCUMENT]

@@ -4,7 +4,8 @@
 multipliers, approximate markers (余 多 近 约 超 逾 + 以上 左右), units from ``data/patterns/units.txt``.
 ``find_dates(text, reference)`` → ``[(Span, [iso, …])]``: 2017年4月5日, 2017年4和7月 (two months),
 2019年, and relative dates (今年, 去年 …) resolved against the document's date when it is known,
-otherwise left out (never guessed).
+otherwise left out (never guessed). A day written without its year (5月16日) is ``--05-16``: it
+becomes a date only with a year the text gives beside it (2023某大会将于5月16日举办).
 """
 
 from __future__ import annotations
@@ -142,8 +143,7 @@ def find_dates(text: str, reference: str | None = None) -> list[tuple[Span, list
         if ref_year is not None:
             add(m, [_iso(str(ref_year + _OFFSETS[m["rel"]]), m["m"], m["d"])])
     for m in _MONTH_DAY.finditer(text):
-        if ref_year is not None:
-            add(m, [_iso(str(ref_year), m["m"], m["d"])])
+        add(m, [f"--{int(m['m']):02d}-{int(m['d']):02d}"])
     found.sort(key=lambda item: item[0].begin)
     return [item for item in found if all(_valid(v) for v in item[1])]
 
@@ -157,10 +157,22 @@ def _iso(year: str, month: str | None = None, day: str | None = None) -> str:
 
 
 def _valid(iso: str) -> bool:
-    parts = [int(p) for p in iso.split("-")]
+    parts = [int(p) for p in iso.lstrip("-").split("-")]
+    if iso.startswith("--"):  # a day without its year
+        return 1 <= parts[0] <= 12 and 1 <= parts[1] <= 31
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
         return False
     return not (len(parts) == 3 and not 1 <= parts[2] <= 31)
+
+
+def is_partial(iso: str) -> bool:
+    """A day without its year (``--05-16``)."""
+    return iso.startswith("--")
+
+
+def with_year(year: str, partial: str) -> str:
+    """``2023`` and ``--05-16`` → ``2023-05-16``."""
+    return year + partial[1:]
 
 
 def datatype_of(iso: str) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from citybrand_kg.extract.quantities import datatype_of, find_dates
+from citybrand_kg.extract.quantities import datatype_of, find_dates, is_partial, with_year
 from citybrand_kg.model import (
     DOCUMENT,
     PLACE_TYPES,
@@ -107,7 +107,16 @@ def document_relations(norm: str, sentences: tuple[Sentence, ...], linked: list[
         local = norm[sentence.span.begin : sentence.span.end]
         dates = find_dates(local, letter.date)
         out += find_relations(local, index, sorted(items, key=lambda m: (m.begin, m.end)), dates, facts, vocabulary)
-    return out
+    return _most_precise_dates(out)
+
+
+def _most_precise_dates(relations: list[Relation]) -> list[Relation]:
+    """An event dated 2023 in one sentence and 2023-05-16 in another has one date, the precise one."""
+    dates: dict[str, set[str]] = {}
+    for r in relations:
+        if r.predicate == "date":
+            dates.setdefault(r.subject, set()).add(r.object)
+    return [r for r in relations if r.predicate != "date" or not any(o != r.object and o.startswith(r.object + "-") for o in dates[r.subject])]
 
 
 def sorted_relations(relations: Iterable[Relation]) -> list[Relation]:
@@ -143,7 +152,7 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
         found += _platform(text, index, clause, inside, doc)
     found += _organized_by(text, index, linked, v)
     found += _brand_of(text, index, linked, doc)
-    found += _dates(spans, index, linked, dates)
+    found += _dates(text, spans, index, linked, dates)
     found += _measures(text, spans, index, linked, v)
     return _unique(found)
 
@@ -369,19 +378,29 @@ def _brand_of(text: str, index: int, linked: Sequence[Linked], doc: DocumentFact
     return out
 
 
-def _dates(spans: list[Span], index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]]) -> list[Relation]:
+def _dates(text: str, spans: list[Span], index: int, linked: Sequence[Linked], dates: Sequence[tuple[Span, list[str]]]) -> list[Relation]:
+    """An event's date: a year in its name, joined with a day written beside it without a year
+    (2023某大会将于5月16日举办 → 2023-05-16); else the first full date of its clause that lies
+    neither inside another event's name nor inside a quotation (获评“2023某某榜样”); else the last
+    full date before it in the sentence. A day without a year is never a date on its own."""
+    events = [m for m in linked if m.type is T.EVENT]
+    quotes = [Span(q.start(), q.end()) for q in re.finditer(r"“[^“”]*”", text)]
     out = []
-    for m in linked:
-        if m.type is not T.EVENT:
-            continue
+    for m in events:
         clause = next((c for c in spans if c.begin <= m.begin < c.end), None)
-        chosen = (
-            [d for d in dates if m.begin <= d[0].begin < m.end]
-            or [d for d in dates if clause and clause.begin <= d[0].begin < clause.end]
-            or [d for d in dates if d[0].end <= m.begin][-1:]
-        )
-        for _span, values in chosen[:1]:
-            out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=datatype_of(v)) for v in values]
+        own = [values for span, values in dates if m.begin <= span.begin < m.end or span.end == m.begin]  # in or right before the name
+        free = [(span, values) for span, values in dates
+                if not (m.begin <= span.begin < m.end or span.end == m.begin)
+                and not any(e.begin <= span.begin < e.end for e in events)
+                and not any(q.begin <= span.begin < q.end and not (q.begin <= m.begin < q.end) for q in quotes)]
+        in_clause = [(span, values) for span, values in free if clause and clause.begin <= span.begin < clause.end]
+        days = [values[0] for span, values in sorted(in_clause, key=lambda d: (d[0].begin < m.end, d[0].begin)) if is_partial(values[0])]
+        if own and len(own[0]) == 1 and len(own[0][0]) == 4 and days:
+            chosen = [with_year(own[0][0], days[0])]
+        else:
+            chosen = own[0] if own else next((values for _span, values in in_clause if not is_partial(values[0])), None) or \
+                next((values for span, values in reversed(free) if span.end <= m.begin and not is_partial(values[0])), [])
+        out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=datatype_of(v)) for v in chosen]
     return out
 
 
