@@ -151,12 +151,14 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
 def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match] | None = None) -> list[Mention]:
     """Gazetteer names, with three guards of context:
 
-    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口);
+    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口), and an
+      organisation's name must be whole words (新疆大学 is not in 新疆|大学生);
     - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
     - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
     """
     text = view.text
     starts = set(map(_BEGIN, view.tokens))
+    ends = {token.end for token in view.tokens}
     enclosed = [m.span() for m in _ENCLOSED.finditer(text) if not _SPEECH.search(m.group(0))] if "《" in text or "“" in text else []
     out = []
     for match in lexicon.index.find(text) if matches is None else matches:
@@ -167,6 +169,8 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
                 continue
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
+        elif entry.type is T.ORGANIZATION and (match.begin not in starts or match.end not in ends):
+            continue  # 新疆大学|生, 升|华为: an organisation's name is whole words
         elif entry.type is T.MEDIA_OUTLET and text[end : end + 1] == "社" and entry.label.endswith("报"):
             end += 1  # 某某日报社: the paper's publisher is the paper
         out.append(_gazetteer_mention(view, match.begin, end, entry.id, lexicon))
