@@ -1,8 +1,8 @@
 """Score a built graph against gold annotations (format: ``bench/gold/README.md``).
 
 ``evaluate(graph, gold)`` finds the gold's document in the graph (by ``dcterms:source``), takes the
-entities mentioned in it and the relations derived from its sentences, and matches them one to
-one: an entity matches a gold entity of the same type when one of its labels (``rdfs:label@zh``
+entities mentioned in it, its place (``cbo:city``) and the relations derived from its sentences,
+and matches them one to one: an entity matches a gold entity of the same type when one of its labels (``rdfs:label@zh``
 or ``skos:altLabel``) equals the gold label or an alias after normalisation (NFKC, quotation and
 book-title marks removed); quantities match on value and unit, proposals on their number. A
 relation matches when its predicate is equal and its ends match. Scores are micro-averaged.
@@ -151,6 +151,7 @@ def _predicted(graph: Graph, document: URIRef) -> tuple[dict[str, Item], set[tup
         entity = graph.value(mention, ITSRDF.taIdentRef)
         if isinstance(entity, URIRef):
             keys.add(entity)
+    keys.update(place for place in graph.objects(document, CBO.city) if isinstance(place, URIRef))  # the document's place is an entity even when only named inside other names
     relations: set[tuple[str, str, str]] = set()
     for assertion in graph.subjects(RDF.type, CBO.Assertion):
         if graph.value(assertion, PROV.wasDerivedFrom) not in sentences:

@@ -69,7 +69,7 @@ class Extractor:
         facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand)
         relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
         own_entities, own_relations = letter_facts(doc_key, sentences, letter, places, facts, self._parties)
-        own_entities += implied_entities(relations, city_entry, self._suffix_platforms, {e.key for e in entities})
+        own_entities += implied_entities([*relations, *own_relations], city_entry, self._suffix_platforms, {e.key for e in entities})
         return Extraction(
             document=document,
             doc_key=doc_key,

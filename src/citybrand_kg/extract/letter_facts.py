@@ -120,6 +120,8 @@ def letter_facts(doc_key: str, sentences: tuple[Sentence, ...], letter: LetterIn
         rel(DOCUMENT, "issuedBy", outlet, dateline, "news:dateline")
     if letter.date:
         rel(DOCUMENT, "date", letter.date, letter.date_span, "letter:date", literal=True, datatype="date")
+    if facts.city:  # the place the document speaks for, even when it is only named inside other names
+        rel(DOCUMENT, "city", facts.city, letter.issuer_span, "document:place")
     addressee_key = None
     if letter.addressee:
         addressee_key = entity_key(addressee_type(letter, parties), letter.addressee)

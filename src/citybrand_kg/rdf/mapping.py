@@ -32,6 +32,7 @@ _LINK_PREDICATES = {
     "platform": CBO.platform,
     "brandOf": CBO.brandOf,
     "measure": CBO.measure,
+    "city": CBO.city,
 }
 _LITERAL_PREDICATES = {"date": CBO.date, "proposalNumber": CBO.proposalNumber, "session": CBO.session, "title": DCTERMS.title}
 _DATATYPES = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth, "date": XSD.date}
