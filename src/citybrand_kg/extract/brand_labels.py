@@ -37,6 +37,7 @@ class BrandLabels:
         self.heads = tuple(sorted(w("brand_heads"), key=lambda h: (-len(h), h)))
         self.short_heads = w("brand_heads_short")
         self.generic = w("brand_generic")
+        self.generic_words = re.compile(word_alternation(self.generic))
         heads = word_alternation(self.heads)
         self.head_end = re.compile(rf"(?:{heads})$")
         self.head_name = re.compile(rf"[{HAN}]{{2,10}}?(?:{heads})")
@@ -105,9 +106,15 @@ class BrandLabels:
         for m in self.head_name.finditer(text) if any(head in text for head in self.heads) else ():
             begin = max(m.start(), self.rules.walk_left(view, m.end() - 2, 12, self.rules.brand_boundaries))
             label = text[begin : m.end()]
-            if len(label) >= 4:
+            if len(label) >= 4 and not self._only_generic(label):
                 out.append(self.rules.mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
         return out
+
+    def _only_generic(self, label: str) -> bool:
+        """历史文化名城, 旅游文化名城: a head after generic words only names a kind of city, not a brand."""
+        head = self.head_end.search(label)
+        modifier = label[: head.start()] if head else label
+        return not self.generic_words.sub("", modifier)
 
     def _of_city(self, view: SentenceView) -> list[Mention]:
         """某地某某品牌: two to four letters between a place and 品牌."""
