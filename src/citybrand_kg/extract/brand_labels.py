@@ -106,9 +106,17 @@ class BrandLabels:
         for m in self.head_name.finditer(text) if any(head in text for head in self.heads) else ():
             begin = max(m.start(), self.rules.walk_left(view, m.end() - 2, 12, self.rules.brand_boundaries))
             label = text[begin : m.end()]
-            if len(label) >= 4 and not self._only_generic(label):
+            if len(label) >= 4:
                 out.append(self.rules.mention(view, begin, m.end(), T.BRAND_LABEL, label, "pattern:brand-head", 12))
-        return out
+        return [m for m in out if not self._only_generic(m.label) or self._listed_with_a_brand(text, m, out, view.offset)]
+
+    def _listed_with_a_brand(self, text: str, mention: Mention, found: list[Mention], offset: int) -> bool:
+        """彰显某市的创新活力之城、历史文化名城、生态文明之都特色: a kind of city listed with the city's
+        labels is one of them."""
+        begin, end = mention.span.begin - offset, mention.span.end - offset
+        return any(not self._only_generic(other.label) and (other.span.end - offset == begin - 1 and text[begin - 1] == "、"
+                                                           or other.span.begin - offset == end + 1 and text[end : end + 1] == "、")
+                   for other in found)
 
     def _only_generic(self, label: str) -> bool:
         """历史文化名城, 旅游文化名城: a head after generic words only names a kind of city, not a brand."""
