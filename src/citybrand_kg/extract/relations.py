@@ -395,11 +395,12 @@ def _dates(text: str, spans: list[Span], index: int, linked: Sequence[Linked], d
                 and not any(q.begin <= span.begin < q.end and not (q.begin <= m.begin < q.end) for q in quotes)]
         in_clause = [(span, values) for span, values in free if clause and clause.begin <= span.begin < clause.end]
         days = [values[0] for span, values in sorted(in_clause, key=lambda d: (d[0].begin < m.end, d[0].begin)) if is_partial(values[0])]
+        full = [values for _span, values in in_clause if not is_partial(values[0])]
+        earlier = [values for span, values in free if span.end <= m.begin and not is_partial(values[0])]
         if own and len(own[0]) == 1 and len(own[0][0]) == 4 and days:
             chosen = [with_year(own[0][0], days[0])]
         else:
-            chosen = own[0] if own else next((values for _span, values in in_clause if not is_partial(values[0])), None) or \
-                next((values for span, values in reversed(free) if span.end <= m.begin and not is_partial(values[0])), [])
+            chosen = (own or full or earlier[-1:] or [[]])[0]
         out += [_rel(m.key, "date", v, index, "date:in-clause", literal=True, datatype=datatype_of(v)) for v in chosen]
     return out
 
