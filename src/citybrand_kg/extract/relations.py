@@ -154,7 +154,17 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
     found += _brand_of(text, index, linked, doc)
     found += _dates(text, spans, index, linked, dates)
     found += _measures(text, spans, index, linked, v)
-    return _unique(found)
+    return _unique(_without_co_organizers(found))
+
+
+def _without_co_organizers(found: list[Relation]) -> list[Relation]:
+    """由A、B和C共同主办的Y: A, B and C organise Y together; none is the other's partner."""
+    organizers: dict[str, set[str]] = {}  # event → its organisers
+    for r in found:
+        if r.predicate == "organizer":
+            organizers.setdefault(r.subject, set()).add(r.object)
+    together = {(a, b) for group in organizers.values() for a in group for b in group}
+    return [r for r in found if not (r.predicate == "partner" and (r.subject, r.object) in together)]
 
 
 def _rel(subject: str, predicate: str, obj: str, index: int, rule: str, **kw: object) -> Relation:
