@@ -75,3 +75,14 @@ def test_a_day_without_its_year_dates_nothing_even_in_a_dated_letter(extractor) 
     extraction = extractor.extract(Document(text=text, source="case.txt"))
     assert ("@document", "date", "2023-06-01") in relation_names(extraction)
     assert not [r for r in extraction.relations if r.predicate == "date" and r.subject != DOCUMENT]
+
+
+@pytest.mark.parametrize(("head", "body"), [
+    ("关于政协西双版纳州第十二届委员会第三次会议第45号提案的答复\n李华委员：\n", "西双版纳州政协"),
+    ("关于政协第十四届委员会第二次会议第0223号提案的答复\n李华委员：\n", "西双版纳州政协"),
+    ("关于州第十七届人民代表大会第二次会议第155号建议的答复\n王强代表：\n", "西双版纳州人大"),
+])
+def test_the_body_a_proposal_went_to_in_the_sessions_full_form(extractor, head: str, body: str) -> None:
+    """政协某州第十二届委员会第三次会议: the place after 政协 is the body's, never the session's 第十."""
+    extraction = extract(extractor, "西双版纳州文化和旅游局", "您提出的建议收悉。", head=head)
+    assert any(r[1] == "submittedTo" and r[2] == body for r in relation_names(extraction)), relation_names(extraction)

@@ -178,9 +178,10 @@ def submitted_to(letter: LetterInfo, places: PlaceContext) -> str | None:
         return None
     body = letter.proposal_body
     kind = "政协" if "政协" in body or letter.proposal_kind == "提案" else "人大"
-    match = re.match(r"^(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
-    prefix = match.group("p") if match else "市"
-    if match is None and (place := re.match(r"^(?:政协|人大)(?P<p>[\u3400-\u9fff]{2,8}?)(?=[一二三四五六七八九十\d]+届)", body)):
+    match = re.match(r"^(?!政协|人大)(?P<p>[\u3400-\u9fff]*?(?:市|省|区|县|州|自治区))(?=政协|人大|第|[一二三四五六七八九十\d]+届)", body)
+    own_level = next((level for level in ("市", "州", "盟", "自治区", "省") if places.expand(level)), "市")  # 政协第十四届…: the document's own
+    prefix = match.group("p") if match else own_level
+    if match is None and (place := re.match(r"^(?:政协|人大)(?P<p>(?!第)[\u3400-\u9fff]{2,8}?)(?=第?[一二三四五六七八九十\d]+届)", body)):
         prefix = place.group("p")  # 政协某州十二届三次会议
         # the place as the document's own levels write it (政协西双版纳… → 西双版纳州政协)
         prefix = next((full for level in ("州", "市", "盟", "县", "区") if (full := places.expand(level)) and full[: -len(level)] == prefix), prefix)

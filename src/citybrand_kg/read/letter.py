@@ -20,9 +20,11 @@ from citybrand_kg.wordregex import word_alternation
 _CN = "一二三四五六七八九十零〇"
 _HAN = r"\u3400-\u9fff"
 _LEVEL = "(?:市|省|区|县|州|盟|自治区|自治州)"
+_SITTING = rf"第?[{_CN}\d]+届(?:委员会|人民代表大会)?(?:常务委员会|常委会)?第?[{_CN}\d]+次(?:全体)?会议"
+"""A session as texts write it: 十三届三次会议, or in full 第十四届委员会第二次会议."""
 _BODY = (
-    rf"(?:[{_HAN}]{{0,8}}?{_LEVEL})?(?:政协|人大)(?:[{_HAN}]{{2,8}}?(?=[{_CN}\d]+届))?(?:第?[{_CN}\d]+届[{_CN}\d]+次会议)?"
-    rf"|(?:[{_HAN}]{{0,8}}?{_LEVEL})?第?[{_CN}\d]+届(?:政协|人大)[{_CN}\d]+次会议"
+    rf"(?:[{_HAN}]{{0,8}}?{_LEVEL})?(?:政协|人大)(?:[{_HAN}]{{2,8}}?(?=第?[{_CN}\d]+届))?(?:{_SITTING})?"
+    rf"|(?:[{_HAN}]{{0,8}}?{_LEVEL})?第?[{_CN}\d]+届(?:政协|人大|人民代表大会)(?:常务委员会|常委会)?第?[{_CN}\d]+次(?:全体)?会议"
 )
 _NUMBER = r"(?:上)?\s*第?\s*(?P<num>\d{1,10})\s*号"
 _DOC_NUMBER = re.compile(rf"[{_HAN}A-Za-z]{{1,12}}[〔\[(【﹝]\d{{4}}[〕\])】﹞]\s*第?\d{{1,5}}\s*号")
@@ -30,7 +32,7 @@ _PROPOSAL = re.compile(rf"(?P<body>{_BODY}){_NUMBER}(?:代表|委员)?(?P<kind>�
 _DESIGNATION = re.compile(rf"(?:{_BODY})?{_NUMBER}\s*(?:代表|委员)?(?:提案|建议)")
 """Where the text names the proposal by its number (市政协18号提案, 第472号建议), with the body in front."""
 _NUMBER_ONLY = re.compile(r"[(（]\s*(?:[\u3400-\u9fff]{0,12}?)第?(?P<num>\d{1,10})号\s*[)）]")
-_SESSION = re.compile(rf"第?(?P<a>[{_CN}\d]+届)(?:人大|政协|人民代表大会)?(?P<b>[{_CN}\d]+次会议)")
+_SESSION = re.compile(rf"第?(?P<a>[{_CN}\d]+届)(?:人大|政协|人民代表大会|委员会)?第?(?P<b>[{_CN}\d]+次会议)")
 _PROPOSAL_TITLES = (
     re.compile(r"(?:提出|所提|提交)(?:的|了)?[:：]?\s*[《“\"]\s*(?P<title>关于[^《》“”\n]{2,80}?)\s*[》”\"](?:的)?(?:建议|提案)"),
     re.compile(r"(?:提出|所提|提交)(?:的|了)?[:：]?\s*[《“\"]?\s*(?P<title>关于[^《》\n]{2,80}?(?:的)?(?:建议|提案|意见))\s*[》”\"]?"),
