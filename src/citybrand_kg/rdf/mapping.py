@@ -127,7 +127,7 @@ class Iris:
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
-class _Triples(list[Triple]):
+class Triples(list[Triple]):
     """A list that takes ``add`` as a graph does, so the mapping reads the same either way."""
 
     add = list.append
@@ -140,27 +140,24 @@ def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
     return graph
 
 
-def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Triple]:
+def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> Triples:
     """Every triple of one document's graph, in mapping order (duplicates possible)."""
-    graph = _Triples()
-    iris = Iris(base, extraction.doc_key)
-    blocks = Blocks(extraction)
-    _document(graph, iris, extraction)
+    graph, nodes = Triples(), Nodes(extraction, base)
+    nodes.document(graph)
     for kind, span in letter_parts(extraction):
-        _letter_part(graph, iris, extraction.document.text, kind, span, blocks.iri(iris, span))
-    sentence_iris = {s.index: iris.sentence(s) for s in extraction.sentences}
+        nodes.letter_part(graph, kind, span)
     for sentence in used_sentences(extraction):
-        _sentence(graph, iris, sentence, blocks.iri(iris, sentence.span))
-    for span in blocks.referenced(extraction):
-        _block(graph, iris, extraction.document.text, span)
+        nodes.sentence(graph, sentence)
+    for span in nodes.blocks.referenced(extraction):
+        nodes.block(graph, span)
     for entity in extraction.entities:
-        _entity(graph, iris, entity)
+        nodes.entity(graph, entity)
     for mention in extraction.mentions:
-        _mention(graph, iris, mention, sentence_iris[mention.sentence])
+        nodes.mention(graph, mention)
     for relation in extraction.relations:
-        fact = relation_fact(iris, relation)
+        fact = nodes.fact(relation)
         graph.add(fact)
-        _assertion(graph, iris, relation, fact, sentence_iris[relation.sentence])
+        nodes.assertion(graph, relation, fact)
     return graph
 
 
@@ -234,126 +231,137 @@ class Blocks:
         """The block holding ``span`` (a sentence or letter part); 0 when there are no blocks."""
         return max(0, bisect.bisect_right(self._begins, span.begin) - 1)
 
-    def iri(self, iris: Iris, span: Span) -> URIRef | None:
-        return iris.block(self.spans[self.index(span)]) if self.spans else None
-
     def referenced(self, extraction: Extraction) -> list[Span]:
         """The blocks that hold a sentence of the graph or a letter part, in text order."""
+        if not self.spans:
+            return []
         spans = [s.span for s in used_sentences(extraction)] + [span for _kind, span in letter_parts(extraction)]
-        return [self.spans[i] for i in sorted({self.index(span) for span in spans})] if self.spans else []
+        return [self.spans[i] for i in sorted({self.index(span) for span in spans})]
 
 
-def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
-    doc, letter = iris.document, extraction.letter
-    graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
-    graph.add((doc, RDF_type, NIF_Context))
-    graph.add((doc, NIF_isString, Literal(extraction.document.text)))
-    graph.add((doc, DCTERMS_source, Literal(extraction.document.source)))
-    graph.add((doc, DCTERMS_format, Literal(extraction.document.media_type)))
-    if letter.title:
-        title = Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")
-        graph.add((doc, DCTERMS_title, title))
-        graph.add((doc, RDFS_label, title))  # so that lists and the network name a document
-    else:
-        graph.add((doc, RDFS_label, Literal(extraction.document.source)))
-    if letter.document_number:
-        graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
-
+# --- the nodes ----------------------------------------------------------------------------------
 
 _PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "suggestion"), "commitment": ("Commitment", "commitment")}
 
 
-def _letter_part(graph: _Triples, iris: Iris, text: str, kind: str, span: Span, block: URIRef | None) -> None:
-    """A section heading, a quoted suggestion of the proposer, or a commitment of the reply."""
-    class_name, predicate = _PARTS[kind]
-    node = URIRef(f"{iris.document}#{kind}={span.begin},{span.end}")
-    graph.add((iris.document, _cbo(predicate), node))
-    graph.add((node, RDF_type, _cbo(class_name)))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(span.begin)))
-    graph.add((node, NIF_endIndex, _index(span.end)))
-    graph.add((node, NIF_anchorOf, Literal(text[span.begin : span.end])))
-    if block is not None:
-        graph.add((node, NIF_superString, block))
+class Nodes:
+    """Writes the triples of one document's nodes, a node at a time: ``extraction_triples`` writes
+    them all, :func:`citybrand_kg.rdf.pieces.graph_pieces` a piece of the document at a time."""
 
+    def __init__(self, extraction: Extraction, base: str) -> None:
+        self.extraction, self.text = extraction, extraction.document.text
+        self.iris = Iris(base, extraction.doc_key)
+        self.blocks = Blocks(extraction)
+        self._sentences = {s.index: s for s in extraction.sentences}
+        self._sentence_iris: dict[int, URIRef] = {}
 
-def _sentence(graph: _Triples, iris: Iris, sentence: Sentence, block: URIRef | None) -> None:
-    node = iris.sentence(sentence)
-    graph.add((node, RDF_type, NIF_Sentence))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(sentence.span.begin)))
-    graph.add((node, NIF_endIndex, _index(sentence.span.end)))
-    graph.add((node, NIF_anchorOf, Literal(sentence.text)))
-    if block is not None:
-        graph.add((node, NIF_superString, block))
+    def document(self, graph: Triples) -> None:
+        doc, letter, document = self.iris.document, self.extraction.letter, self.extraction.document
+        graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
+        graph.add((doc, RDF_type, NIF_Context))
+        graph.add((doc, NIF_isString, Literal(document.text)))
+        graph.add((doc, DCTERMS_source, Literal(document.source)))
+        graph.add((doc, DCTERMS_format, Literal(document.media_type)))
+        if letter.title:
+            title = Literal(document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")
+            graph.add((doc, DCTERMS_title, title))
+            graph.add((doc, RDFS_label, title))  # so that lists and the network name a document
+        else:
+            graph.add((doc, RDFS_label, Literal(document.source)))
+        if letter.document_number:
+            graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
 
+    def letter_part(self, graph: Triples, kind: str, span: Span) -> None:
+        """A section heading, a quoted suggestion of the proposer, or a commitment of the reply, and the document's link to it."""
+        class_name, predicate = _PARTS[kind]
+        node = URIRef(f"{self.iris.document}#{kind}={span.begin},{span.end}")
+        graph.add((self.iris.document, _cbo(predicate), node))
+        graph.add((node, RDF_type, _cbo(class_name)))
+        self._string(graph, node, span, Literal(self.text[span.begin : span.end]))
 
-def _block(graph: _Triples, iris: Iris, text: str, span: Span) -> None:
-    node = iris.block(span)
-    graph.add((node, RDF_type, CBO_TextBlock))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(span.begin)))
-    graph.add((node, NIF_endIndex, _index(span.end)))
-    graph.add((node, NIF_anchorOf, Literal(text[span.begin : span.end])))
+    def sentence(self, graph: Triples, sentence: Sentence) -> None:
+        node = self.sentence_iri(sentence.index)
+        graph.add((node, RDF_type, NIF_Sentence))
+        self._string(graph, node, sentence.span, Literal(sentence.text))
 
+    def _string(self, graph: Triples, node: URIRef, span: Span, anchor: Literal) -> None:
+        """What a sentence and a letter part have in common: offsets, anchor, and the block that holds them."""
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(span.begin)))
+        graph.add((node, NIF_endIndex, _index(span.end)))
+        graph.add((node, NIF_anchorOf, anchor))
+        if self.blocks.spans:
+            graph.add((node, NIF_superString, self.iris.block(self.blocks.spans[self.blocks.index(span)])))
 
-def _mention(graph: _Triples, iris: Iris, mention: ResolvedMention, sentence: URIRef) -> None:
-    node = iris.mention(mention.span.begin, mention.span.end)
-    graph.add((node, RDF_type, NIF_Phrase))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
-    graph.add((node, NIF_endIndex, _index(mention.span.end)))
-    graph.add((node, NIF_anchorOf, Literal(mention.surface)))
-    graph.add((node, ITSRDF_taIdentRef, iris.entity(mention.entity)))
-    graph.add((node, NIF_sentence, sentence))
+    def block(self, graph: Triples, span: Span) -> None:
+        node = self.iris.block(span)
+        graph.add((node, RDF_type, CBO_TextBlock))
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(span.begin)))
+        graph.add((node, NIF_endIndex, _index(span.end)))
+        graph.add((node, NIF_anchorOf, Literal(self.text[span.begin : span.end])))
 
+    def mention(self, graph: Triples, mention: ResolvedMention) -> None:
+        node = self.iris.mention(mention.span.begin, mention.span.end)
+        graph.add((node, RDF_type, NIF_Phrase))
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
+        graph.add((node, NIF_endIndex, _index(mention.span.end)))
+        graph.add((node, NIF_anchorOf, Literal(mention.surface)))
+        graph.add((node, ITSRDF_taIdentRef, self.iris.entity(mention.entity)))
+        graph.add((node, NIF_sentence, self.sentence_iri(mention.sentence)))
 
-def _entity(graph: _Triples, iris: Iris, entity: Entity) -> None:
-    node = iris.entity(entity.key)
-    graph.add((node, RDF_type, _cbo(entity.type.value)))
-    graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
-    if entity.label_en:
-        graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
-    for alias in entity.aliases:
-        graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
-    if entity.wikidata:
-        graph.add((node, OWL_sameAs, WD[entity.wikidata]))
-    if entity.quantity is not None:
-        q = entity.quantity
-        graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
-        if q.unit:
-            graph.add((node, CBO_unit, Literal(q.unit)))
-        graph.add((node, CBO_approximate, Literal(q.approximate)))
+    def entity(self, graph: Triples, entity: Entity) -> None:
+        node = self.iris.entity(entity.key)
+        graph.add((node, RDF_type, _cbo(entity.type.value)))
+        graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
+        if entity.label_en:
+            graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
+        for alias in entity.aliases:
+            graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
+        if entity.wikidata:
+            graph.add((node, OWL_sameAs, WD[entity.wikidata]))
+        if entity.quantity is not None:
+            q = entity.quantity
+            graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
+            if q.unit:
+                graph.add((node, CBO_unit, Literal(q.unit)))
+            graph.add((node, CBO_approximate, Literal(q.approximate)))
+
+    def fact(self, relation: Relation) -> Triple:
+        """The triple a relation states (``?event cbo:location ?place``)."""
+        subject = self.iris.entity(relation.subject)
+        if not relation.literal:
+            return subject, _LINK_PREDICATES[relation.predicate], self.iris.entity(relation.object)
+        obj: Literal
+        if relation.datatype == "zh":
+            obj = Literal(relation.object, lang="zh")
+        elif relation.datatype in _DATATYPES:
+            obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
+        else:
+            obj = Literal(relation.object)
+        return subject, _LITERAL_PREDICATES[relation.predicate], obj
+
+    def assertion(self, graph: Triples, relation: Relation, fact: Triple) -> None:
+        """The record of one relation with the sentence it came from."""
+        sentence = self.sentence_iri(relation.sentence)
+        node = self.iris.assertion(relation, sentence)
+        graph.add((node, RDF_type, CBO_Assertion))
+        graph.add((node, RDF_subject, fact[0]))
+        graph.add((node, RDF_predicate, fact[1]))
+        graph.add((node, RDF_object, fact[2]))
+        graph.add((node, PROV_wasDerivedFrom, sentence))
+        graph.add((node, CBO_rule, Literal(relation.rule)))
+
+    def sentence_iri(self, index: int) -> URIRef:
+        found = self._sentence_iris.get(index)
+        if found is None:
+            found = self._sentence_iris[index] = self.iris.sentence(self._sentences[index])
+        return found
 
 
 def _lang(text: str) -> str:
     return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
-
-
-def relation_fact(iris: Iris, relation: Relation) -> Triple:
-    """The triple a relation states (``?event cbo:location ?place``)."""
-    subject = iris.entity(relation.subject)
-    if not relation.literal:
-        return subject, _LINK_PREDICATES[relation.predicate], iris.entity(relation.object)
-    obj: Literal
-    if relation.datatype == "zh":
-        obj = Literal(relation.object, lang="zh")
-    elif relation.datatype in _DATATYPES:
-        obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
-    else:
-        obj = Literal(relation.object)
-    return subject, _LITERAL_PREDICATES[relation.predicate], obj
-
-
-def _assertion(graph: _Triples, iris: Iris, relation: Relation, fact: Triple, sentence: URIRef) -> None:
-    """The record of one relation with the sentence it came from."""
-    node = iris.assertion(relation, sentence)
-    graph.add((node, RDF_type, CBO_Assertion))
-    graph.add((node, RDF_subject, fact[0]))
-    graph.add((node, RDF_predicate, fact[1]))
-    graph.add((node, RDF_object, fact[2]))
-    graph.add((node, PROV_wasDerivedFrom, sentence))
-    graph.add((node, CBO_rule, Literal(relation.rule)))
 
 
 def ntriples_lines(triples: list[Triple]) -> list[str]:
@@ -391,5 +399,5 @@ def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
     return Iris(base, extraction.doc_key).document
 
 
-__all__ = ["BLOCK_CHARS", "Blocks", "EntityType", "document_iri", "extraction_graph", "extraction_triples", "letter_parts", "ntriples_lines",
-           "relation_fact", "text_blocks", "used_sentences"]
+__all__ = ["BLOCK_CHARS", "Blocks", "EntityType", "Iris", "Nodes", "Triple", "Triples", "document_iri", "extraction_graph", "extraction_triples",
+           "letter_parts", "ntriples_lines", "text_blocks", "used_sentences"]
