@@ -11,7 +11,14 @@ the results, in input order, into three files written atomically at the end:
 - ``validation.ttl``: the SHACL report of every document graph that does not conform.
 
 The parent process keeps no graph in memory: only a 64-bit digest per distinct triple about a
-shared entity, and the entity keys for the summary. An interrupted build leaves the previous outputs and a consistent cache.
+shared entity, and the entity keys for the summary. Workers write each document's N-Triples to a
+spool file in a folder of the output folder (``.spool.*``), which the build copies into the cache
+and the outputs and removes; the folder goes when the build ends, however it ends. An interrupted
+build leaves the previous outputs and a consistent cache.
+
+``progress(done, total, source)`` counts bytes of input files: a document counts its size once it
+is done, and one processed in the build's own process (``jobs=1``, or a single document to build)
+reports its extraction and each piece of its graph as it goes, so a long document moves the bar.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,9 +39,9 @@ from pathlib import Path
 from typing import IO
 
 from citybrand_kg import __version__
-from citybrand_kg.atomic import replacing, write_bytes, write_text
+from citybrand_kg.atomic import replacing, write_text
 from citybrand_kg.errors import GraphError, UsageError
-from citybrand_kg.pipeline import DocumentResult, Extractor, process_document
+from citybrand_kg.pipeline import DocumentResult, Extractor, GraphText, process_document
 from citybrand_kg.rdf.namespaces import CBR
 from citybrand_kg.read.documents import input_files
 from citybrand_kg.terminal import counted
@@ -119,19 +127,23 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
     os.close(handle)
     merged_tmp = Path(name)
+    spool = Path(tempfile.mkdtemp(prefix=".spool.", dir=settings.out))
+    meter = _Meter(files, progress)
     try:
-        with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
-            reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress, settings.base or str(CBR))
+        with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("wb") as dataset, merged_tmp.open("wb") as merged:
+            reports = _consume(_results(files, settings, extractor, spool, meter), result, dataset, merged, meter, settings.base or str(CBR))
             if not result.documents:
                 raise _NothingBuilt
         _write_merged(merged_tmp, outputs["graph"], result.triples)
     except _NothingBuilt:
         merged_tmp.unlink(missing_ok=True)
+        shutil.rmtree(spool, ignore_errors=True)
         if created:
             _remove_if_empty(settings.out)
         return result
     finally:
         merged_tmp.unlink(missing_ok=True)
+        shutil.rmtree(spool, ignore_errors=True)  # a worker still busy when a build is stopped finds no folder to write into
     _write_report(outputs["validation"], reports)
     result.outputs = outputs
     return result
@@ -148,45 +160,78 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None, base: str) -> list[str]:
+class _Meter:
+    """A build's progress in bytes of input: each document counts its file's size when it is done,
+    and a document processed in this process counts the fractions it reports as it goes."""
+
+    def __init__(self, files: list[Path], progress: Progress | None) -> None:
+        self.progress, self.sizes = progress, [_size(path) for path in files]
+        self.of = dict(zip(map(str, files), self.sizes, strict=True))
+        self.total, self.done, self.count = sum(self.sizes), 0, 0
+
+    def within(self, path: Path) -> Callable[[float], None] | None:
+        """What the next document to finish, ``path``, reports its fraction done to."""
+        progress, size = self.progress, self.of.get(str(path), 0)
+        if progress is None:
+            return None
+        return lambda fraction: progress(self.done + int(size * min(fraction, 1.0)), self.total, path.name)
+
+    def finished(self, source: str) -> None:
+        self.done += self.sizes[self.count]
+        self.count += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total, source)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[bytes], merged: IO[bytes], meter: _Meter, base: str) -> list[str]:
     """Stream the results into the outputs. Only triples that several documents can share (those
     about entities) are remembered, as 64-bit digests; a document's own nodes (the document, its
     sentences, mentions, assertions and figures) are written straight through."""
     shared: set[int] = set()
     documents: set[str] = set()
     local = 0
-    own = (f"<{base}assertion/", f"<{base}quantity/")
+    own = tuple(f"<{base}{kind}/".encode() for kind in ("assertion", "quantity"))
     reports: list[str] = []
-    for done, item in enumerate(results, start=1):
-        if progress is not None:
-            progress(done, total, item.source)
-        if item.error is not None:
-            result.failures.append(item.error)
-            continue
-        result.documents += 1
-        result.cached += item.cached
-        result.extracted += not item.cached
-        if item.doc_iri in documents:  # the same text twice: one graph
-            continue
-        documents.add(item.doc_iri or "")
-        result.relations += item.relations
-        result.entities.update(dict(item.entities))
-        if not item.conforms:
-            result.nonconforming.append(item.path)
-            reports.append(item.report)
-        dataset.write(f"<{item.doc_iri}> {{\n{item.ntriples}}}\n")
-        mine = (f"<{item.doc_iri}", *own)
-        kept = []
-        for line in item.ntriples.splitlines(keepends=True):
-            if line.startswith(mine):
-                kept.append(line)
-                local += 1
+    for item in results:
+        try:
+            meter.finished(item.source)
+            if item.error is not None:
+                result.failures.append(item.error)
                 continue
-            digest = int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
-            if digest not in shared:
-                shared.add(digest)
-                kept.append(line)
-        merged.write("".join(kept))
+            result.documents += 1
+            result.cached += item.cached
+            result.extracted += not item.cached
+            if item.doc_iri in documents or item.graph is None:  # the same text twice: one graph
+                continue
+            documents.add(item.doc_iri or "")
+            result.relations += item.relations
+            result.entities.update(dict(item.entities))
+            if not item.conforms:
+                result.nonconforming.append(item.path)
+                reports.append(item.report)
+            dataset.write(f"<{item.doc_iri}> {{\n".encode())
+            mine = (f"<{item.doc_iri}".encode(), *own)
+            for line in item.graph.lines():
+                dataset.write(line)
+                if line.startswith(mine):
+                    merged.write(line)
+                    local += 1
+                    continue
+                digest = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
+                if digest not in shared:
+                    shared.add(digest)
+                    merged.write(line)
+            dataset.write(b"}\n")
+        finally:
+            if item.graph is not None and not item.cached:  # a fresh result's spool file: copied, done with
+                Path(item.graph.path).unlink(missing_ok=True)
     result.triples = local + len(shared)
     return reports
 
@@ -226,20 +271,21 @@ def _write_report(target: Path, reports: list[str]) -> None:
 
 # --- per-document work, cached and in parallel --------------------------------------------------
 
-def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
-    """Results in input order: cache entries read once, as their turn comes; the rest extracted."""
+def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Iterator[DocumentResult]:
+    """Results in input order: cache entries read once, as their turn comes; the rest extracted,
+    their graphs written into the folder ``spool``."""
     keyed = [(path, _cache_key(path, settings)) for path in files]
     pending = [(path, key) for path, key in keyed if not (settings.cache and _cache_file(settings, key).is_file())]
     waiting = {key for _path, key in pending}
     fresh: dict[str, DocumentResult] = {}
-    work = _process_serially(pending, settings, extractor) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings)
+    work = _process_serially(pending, settings, extractor, spool, meter) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings, spool)
     iterator = iter(work)
     for path, key in keyed:
         if key not in waiting:
             hit = _cached(settings, key)
             if hit is None:  # an entry that cannot be read: extract the document again, here
                 extractor = extractor or Extractor()
-                hit = next(_process_serially([(path, key)], settings, extractor))
+                hit = next(_process_serially([(path, key)], settings, extractor, spool, meter))
                 _store(settings, hit)
             yield hit
             continue
@@ -250,10 +296,10 @@ def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | 
         yield fresh.pop(key)
 
 
-def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
+def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Iterator[DocumentResult]:
     extractor = extractor or Extractor()
     for path, key in pending:
-        yield process_document(path, key, extractor, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+        yield process_document(path, key, extractor, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate, progress=meter.within(path))
 
 
 _WORKER: Extractor | None = None
@@ -266,15 +312,15 @@ def _init_worker() -> None:
     _WORKER = Extractor()
 
 
-def _work(item: tuple[Path, str], settings: BuildSettings) -> DocumentResult:
+def _work(item: tuple[Path, str], settings: BuildSettings, spool: Path) -> DocumentResult:
     assert _WORKER is not None
-    return process_document(item[0], item[1], _WORKER, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+    return process_document(item[0], item[1], _WORKER, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
 
 
-def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings) -> Iterator[DocumentResult]:
+def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path) -> Iterator[DocumentResult]:
     with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker) as pool:
         try:
-            yield from pool.map(functools.partial(_work, settings=settings), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
+            yield from pool.map(functools.partial(_work, settings=settings, spool=spool), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -315,28 +361,35 @@ def _cached(settings: BuildSettings, key: str) -> DocumentResult | None:
     return read_cache_entry(_cache_file(settings, key)) if settings.cache else None
 
 
-def cache_entry(item: DocumentResult) -> bytes:
-    """One document's cache entry: a line of JSON (the summary, and the byte lengths of the two
-    texts), then the N-Triples and the validation report as they are. Escaping 400 KB of
-    N-Triples into a JSON string cost the build's parent process more than everything else it
-    does per document."""
-    ntriples, report = item.ntriples.encode("utf-8"), item.report.encode("utf-8")
-    header = {k: v for k, v in asdict(item).items() if k not in ("ntriples", "report", "cached")}
-    header |= {"ntriples_bytes": len(ntriples), "report_bytes": len(report)}
-    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + ntriples + report
+def write_cache_entry(path: Path, item: DocumentResult) -> None:
+    """One document's cache entry, written atomically: a line of JSON (the summary, and the byte
+    lengths of the two texts), then the N-Triples (copied from where the result has them) and the
+    validation report as they are. Escaping 400 KB of N-Triples into a JSON string cost the
+    build's parent process more than everything else it does per document."""
+    report = item.report.encode("utf-8")
+    length = item.graph.length if item.graph is not None else 0
+    header = {k: v for k, v in asdict(item).items() if k not in ("graph", "report", "cached")}
+    header |= {"ntriples_bytes": length, "report_bytes": len(report)}
+    with replacing(path) as temporary, temporary.open("wb") as out:
+        out.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
+        if item.graph is not None:
+            out.writelines(item.graph.chunks())
+        out.write(report)
 
 
 def read_cache_entry(path: Path) -> DocumentResult | None:
-    """The result a cache entry holds, or None when it is missing, truncated or damaged."""
+    """The result a cache entry holds (its graph left in the entry, read when it is copied), or
+    None when it is missing, truncated or damaged."""
     try:
-        data = path.read_bytes()
-        end = data.index(b"\n")
-        header = json.loads(data[:end])
-        sizes = header.pop("ntriples_bytes"), header.pop("report_bytes")
-        if len(data) - end - 1 != sizes[0] + sizes[1]:
-            return None
-        body = data[end + 1 :]
-        header |= {"ntriples": body[: sizes[0]].decode("utf-8"), "report": body[sizes[0] :].decode("utf-8")}
+        with path.open("rb") as handle:
+            header = json.loads(handle.readline())
+            start, size = handle.tell(), os.fstat(handle.fileno()).st_size
+            sizes = header.pop("ntriples_bytes"), header.pop("report_bytes")
+            if size - start != sizes[0] + sizes[1]:
+                return None
+            handle.seek(start + sizes[0])
+            header["report"] = handle.read().decode("utf-8")
+        header["graph"] = GraphText(str(path), start, sizes[0])
         header["entities"] = tuple(tuple(pair) for pair in header["entities"])
         return DocumentResult(**header, cached=True)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # ValueError covers JSON and UTF-8 errors
@@ -345,7 +398,7 @@ def read_cache_entry(path: Path) -> DocumentResult | None:
 
 def _store(settings: BuildSettings, item: DocumentResult) -> None:
     if settings.cache and item.error is None:
-        write_bytes(_cache_file(settings, item.key), cache_entry(item))
+        write_cache_entry(_cache_file(settings, item.key), item)
 
 
 def summary_rows(result: BuildResult) -> Iterable[tuple[str, str]]:

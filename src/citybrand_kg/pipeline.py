@@ -13,9 +13,13 @@ Each stage is a module of :mod:`citybrand_kg.read`, :mod:`citybrand_kg.extract` 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citybrand_kg.errors import InputError
 from citybrand_kg.extract.entities import implied_entities, link_mentions, merge_entities, suffix_platforms
@@ -29,6 +33,9 @@ from citybrand_kg.read.documents import document_key, normalized, read_document
 from citybrand_kg.read.letter import read_letter
 from citybrand_kg.read.segmenter import Segmenter, shared_dictionary
 from citybrand_kg.read.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from citybrand_kg.rdf.validation import ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +68,12 @@ class Extractor:
         tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end]) for s in sentences}
         starts = {s.span.begin + begin for s in sentences for begin in map(itemgetter(0), tokens[s.index])}
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
+        del starts  # the tokens and their offsets are the largest things extraction holds: let them go once used
         expand = self.recognisers.names.expand_body
         from_letter = letter_mentions(text, sentences, letter, places, self._parties, expand)
         blocked = (letter.proposal_designation[1],) if letter.proposal_designation else ()
         mentions = document_mentions(text, norm, sentences, tokens, from_letter, self.recognisers, places, blocked)
+        del tokens
         entities, linked = link_mentions(doc_key, mentions, self.lexicon)
         facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand)
         relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
@@ -84,14 +93,48 @@ class Extractor:
 # --- one document, end to end -------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class GraphText:
+    """Where a document's graph lies as N-Triples: ``length`` bytes from ``offset`` of the file at
+    ``path``. A fresh result's graph is a spool file of its own, which the build removes once it has
+    copied it into its outputs; a cached result's is the body of its cache entry. So a result sent
+    between processes or kept in the build's queue is a few hundred bytes, whatever the document's size."""
+
+    path: str
+    offset: int = 0
+    length: int = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes, a megabyte at a time."""
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            left = self.length
+            while left > 0:
+                chunk = handle.read(min(left, 1 << 20))
+                if not chunk:
+                    raise OSError(f"{self.path}: ends before the {self.length} bytes of its graph.")
+                left -= len(chunk)
+                yield chunk
+
+    def lines(self) -> Iterator[bytes]:
+        """The N-Triples lines, each with its line feed (the only line break N-Triples leaves unescaped)."""
+        rest = b""
+        for chunk in self.chunks():
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            yield from (line + b"\n" for line in lines)
+        if rest:
+            yield rest
+
+
+@dataclass(frozen=True)
 class DocumentResult:
-    """What a worker sends back for one file: its graph as sorted N-Triples lines and a summary."""
+    """What a worker sends back for one file: where its graph's N-Triples are, and a summary."""
 
     path: str
     source: str
     key: str
     doc_iri: str | None = None
-    ntriples: str = ""
+    graph: GraphText | None = None
     entities: tuple[tuple[str, str], ...] = ()  # (entity IRI, class)
     relations: int = 0
     conforms: bool = True
@@ -100,9 +143,19 @@ class DocumentResult:
     cached: bool = False
 
 
-def process_document(path: Path, key: str, extractor: Extractor, *, base: str | None = None, max_bytes: int = 20 * 1024 * 1024, validate: bool = True) -> DocumentResult:
-    """Read, extract, map to RDF and validate one file; a file that cannot be read is a result too."""
-    from citybrand_kg.rdf import mapping as rdf
+EXTRACTION_SHARE = 0.4
+"""About the part of a document's time that extraction takes (the rest is mapping, validating and
+writing its graph, piece by piece): what a long document reports as done once it is extracted."""
+
+
+def process_document(path: Path, key: str, extractor: Extractor, *, spool: Path, base: str | None = None, max_bytes: int = 20 * 1024 * 1024, validate: bool = True,
+                     progress: Callable[[float], None] | None = None) -> DocumentResult:
+    """Read, extract, map to RDF and validate one file; a file that cannot be read is a result too.
+
+    The graph is written to a new file in the folder ``spool`` and validated a piece at a time
+    (:mod:`citybrand_kg.rdf.pieces`), so a long document's graph is never held whole. ``progress``
+    is told the fraction of the document done, after extraction and after each piece."""
+    from citybrand_kg.rdf.mapping import document_iri
     from citybrand_kg.rdf.namespaces import CBR
 
     try:
@@ -110,29 +163,51 @@ def process_document(path: Path, key: str, extractor: Extractor, *, base: str | 
     except InputError as exc:
         return DocumentResult(path=str(path), source=path.name, key=key, error=str(exc))
     extraction = extractor.extract(document)
+    tell = progress or _ignore
+    tell(EXTRACTION_SHARE)
     prefix = base or str(CBR)
-    triples = rdf.extraction_triples(extraction, prefix)
-    ntriples = "".join(rdf.ntriples_lines(triples))
-    conforms, report = True, ""
-    if validate:
-        from citybrand_kg.rdf.validation import validate_triples
-
-        verdict = validate_triples(triples, ntriples)
-        conforms = verdict.conforms
-        report = "" if conforms else verdict.graph.serialize(format="nt")
+    verdict, graph = _write_graph(extraction, prefix, spool, validate, lambda done: tell(EXTRACTION_SHARE + (1 - EXTRACTION_SHARE) * done))
     keys = {e.key: e.type.value for e in extraction.entities}
     return DocumentResult(
         path=str(path),
         source=document.source,
         key=key,
-        doc_iri=str(rdf.document_iri(extraction, prefix)),
-        ntriples=ntriples,
+        doc_iri=str(document_iri(extraction, prefix)),
+        graph=graph,
         entities=tuple(sorted((prefix + k, t) for k, t in keys.items())),
         relations=len({(r.subject, r.predicate, r.object) for r in extraction.relations}),
-        conforms=conforms,
-        report=report,
+        conforms=verdict is None or verdict.conforms,
+        report="" if verdict is None or verdict.conforms else verdict.graph.serialize(format="nt"),
     )
 
 
+def _write_graph(extraction: Extraction, base: str, spool: Path, validate: bool, progress: Callable[[float], None]) -> tuple[ValidationReport | None, GraphText]:
+    """Write the document's graph to a new spool file a piece at a time, validating each piece
+    with its context; the file is removed if anything fails."""
+    from citybrand_kg.rdf.mapping import ntriples_lines
+    from citybrand_kg.rdf.pieces import graph_pieces
+    from citybrand_kg.rdf.validation import PieceValidation
 
-__all__ = ["DocumentResult", "Extractor", "process_document"]
+    validation = PieceValidation() if validate else None
+    length = max(1, len(extraction.document.text))
+    handle, name = tempfile.mkstemp(prefix=".spool.", suffix=".nt", dir=spool)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for piece in graph_pieces(extraction, base):
+                text = "".join(ntriples_lines(piece.own))
+                out.write(text.encode("utf-8"))
+                if validation is not None:
+                    validation.add([*piece.own, *piece.context], text + "".join(ntriples_lines(piece.context)))
+                progress(piece.end / length)
+            size = out.tell()
+        return (validation.report() if validation is not None else None), GraphText(name, 0, size)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _ignore(_fraction: float) -> None:
+    """No one is watching this document's progress."""
+
+
+__all__ = ["DocumentResult", "Extractor", "GraphText", "process_document"]
