@@ -23,6 +23,7 @@ reports its extraction and each piece of its graph as it goes, so a long documen
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -32,7 +33,7 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -127,26 +128,36 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
     os.close(handle)
     merged_tmp = Path(name)
-    spool = Path(tempfile.mkdtemp(prefix=".spool.", dir=settings.out))
     meter = _Meter(files, progress)
     try:
-        with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("wb") as dataset, merged_tmp.open("wb") as merged:
-            reports = _consume(_results(files, settings, extractor, spool, meter), result, dataset, merged, meter, settings.base or str(CBR))
+        with (_spool_folder(settings.out) as spool, contextlib.closing(_results(files, settings, extractor, spool, meter)) as results,
+              replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("wb") as dataset, merged_tmp.open("wb") as merged):
+            reports = _consume(results, result, dataset, merged, meter, settings.base or str(CBR))
             if not result.documents:
                 raise _NothingBuilt
         _write_merged(merged_tmp, outputs["graph"], result.triples)
     except _NothingBuilt:
         merged_tmp.unlink(missing_ok=True)
-        shutil.rmtree(spool, ignore_errors=True)
         if created:
             _remove_if_empty(settings.out)
         return result
     finally:
         merged_tmp.unlink(missing_ok=True)
-        shutil.rmtree(spool, ignore_errors=True)  # a worker still busy when a build is stopped finds no folder to write into
     _write_report(outputs["validation"], reports)
     result.outputs = outputs
     return result
+
+
+@contextlib.contextmanager
+def _spool_folder(out: Path) -> Iterator[Path]:
+    """A folder for the workers' spool files, removed with whatever is left in it when the build
+    ends, however it ends. The results are closed first (``contextlib.closing`` inside this), which
+    waits for the workers still busy, so that none writes into the folder after it is gone."""
+    spool = Path(tempfile.mkdtemp(prefix=".spool.", dir=out))
+    try:
+        yield spool
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 class _NothingBuilt(Exception):
@@ -271,7 +282,7 @@ def _write_report(target: Path, reports: list[str]) -> None:
 
 # --- per-document work, cached and in parallel --------------------------------------------------
 
-def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Iterator[DocumentResult]:
+def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
     """Results in input order: cache entries read once, as their turn comes; the rest extracted,
     their graphs written into the folder ``spool``."""
     keyed = [(path, _cache_key(path, settings)) for path in files]
@@ -279,24 +290,24 @@ def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | 
     waiting = {key for _path, key in pending}
     fresh: dict[str, DocumentResult] = {}
     work = _process_serially(pending, settings, extractor, spool, meter) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings, spool)
-    iterator = iter(work)
-    for path, key in keyed:
-        if key not in waiting:
-            hit = _cached(settings, key)
-            if hit is None:  # an entry that cannot be read: extract the document again, here
-                extractor = extractor or Extractor()
-                hit = next(_process_serially([(path, key)], settings, extractor, spool, meter))
-                _store(settings, hit)
-            yield hit
-            continue
-        while key not in fresh:
-            item = next(iterator)
-            fresh[item.key] = item
-            _store(settings, item)
-        yield fresh.pop(key)
+    with contextlib.closing(work):  # stops the workers at once if this stops, even while a traceback holds this frame
+        for path, key in keyed:
+            if key not in waiting:
+                hit = _cached(settings, key)
+                if hit is None:  # an entry that cannot be read: extract the document again, here
+                    extractor = extractor or Extractor()
+                    hit = next(_process_serially([(path, key)], settings, extractor, spool, meter))
+                    _store(settings, hit)
+                yield hit
+                continue
+            while key not in fresh:
+                item = next(work)
+                fresh[item.key] = item
+                _store(settings, item)
+            yield fresh.pop(key)
 
 
-def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Iterator[DocumentResult]:
+def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
     extractor = extractor or Extractor()
     for path, key in pending:
         yield process_document(path, key, extractor, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate, progress=meter.within(path))
@@ -317,12 +328,12 @@ def _work(item: tuple[Path, str], settings: BuildSettings, spool: Path) -> Docum
     return process_document(item[0], item[1], _WORKER, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
 
 
-def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path) -> Iterator[DocumentResult]:
+def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path) -> Generator[DocumentResult, None, None]:
     with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker) as pool:
         try:
             yield from pool.map(functools.partial(_work, settings=settings, spool=spool), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # waits for the chunks under way (the interpreter would wait for them at exit anyway): none writes a spool file after the build removed their folder
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 

@@ -35,6 +35,7 @@ from citybrand_kg.read.segmenter import Segmenter, shared_dictionary
 from citybrand_kg.read.sentences import split_sentences
 
 if TYPE_CHECKING:
+    from citybrand_kg.rdf.mapping import Triple
     from citybrand_kg.rdf.validation import ValidationReport
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,6 @@ def process_document(path: Path, key: str, extractor: Extractor, *, spool: Path,
 def _write_graph(extraction: Extraction, base: str, spool: Path, validate: bool, progress: Callable[[float], None]) -> tuple[ValidationReport | None, GraphText]:
     """Write the document's graph to a new spool file a piece at a time, validating each piece
     with its context; the file is removed if anything fails."""
-    from citybrand_kg.rdf.mapping import ntriples_lines
     from citybrand_kg.rdf.pieces import graph_pieces
     from citybrand_kg.rdf.validation import PieceValidation
 
@@ -194,16 +194,24 @@ def _write_graph(extraction: Extraction, base: str, spool: Path, validate: bool,
     try:
         with os.fdopen(handle, "wb") as out:
             for piece in graph_pieces(extraction, base):
-                text = "".join(ntriples_lines(piece.own))
-                out.write(text.encode("utf-8"))
+                own = _ntriples(piece.own)
+                out.write(own)
                 if validation is not None:
-                    validation.add([*piece.own, *piece.context], text + "".join(ntriples_lines(piece.context)))
+                    validation.add([*piece.own, *piece.context], [own, _ntriples(piece.context)])
                 progress(piece.end / length)
+                del piece, own  # before the next piece is built: one piece at a time in memory
             size = out.tell()
         return (validation.report() if validation is not None else None), GraphText(name, 0, size)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def _ntriples(triples: list[Triple]) -> bytes:
+    """Distinct sorted N-Triples lines as UTF-8 (the lines, and then their text, go at once)."""
+    from citybrand_kg.rdf.mapping import ntriples_lines
+
+    return "".join(ntriples_lines(triples)).encode("utf-8")
 
 
 def _ignore(_fraction: float) -> None:

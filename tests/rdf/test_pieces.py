@@ -35,8 +35,7 @@ def whole(extraction: Extraction) -> ValidationReport:
 def piecewise(extraction: Extraction) -> ValidationReport:
     validation = PieceValidation()
     for piece in graph_pieces(extraction, BASE, SMALL):
-        triples = [*piece.own, *piece.context]
-        validation.add(triples, "".join(rdf.ntriples_lines(triples)))
+        validation.add([*piece.own, *piece.context], ["".join(rdf.ntriples_lines(part)).encode() for part in (piece.own, piece.context)])
     return validation.report()
 
 

@@ -68,7 +68,7 @@ def graph_pieces(extraction: Extraction, base: str, piece_chars: int = PIECE_CHA
 
 @dataclass
 class _Share:
-    """What one piece of a long document holds; ``facts`` has one relation per triple stated."""
+    """What one piece of a long document holds; ``facts`` are the relations whose triples it states."""
 
     blocks: list[Span] = field(default_factory=list)
     parts: list[tuple[str, Span]] = field(default_factory=list)
@@ -100,13 +100,9 @@ class _Layout:
             self.shares[self._piece_of(span)].blocks.append(span)
         for mention in extraction.mentions:
             self.shares[self._piece_of_sentence(mention.sentence)].mentions.append(mention)
-        self._fact_owner: dict[Triple, int] = {}
         for relation in extraction.relations:
             self.shares[self._piece_of_sentence(relation.sentence)].relations.append(relation)
-            fact = nodes.fact(relation)
-            if fact not in self._fact_owner:
-                self._fact_owner[fact] = self.owner[relation.subject]
-                self.shares[self.owner[relation.subject]].facts.append(relation)
+            self.shares[self.owner[relation.subject]].facts.append(relation)
         for entity in extraction.entities:
             self.shares[self.owner.get(entity.key, 0)].entities.append(entity)
         document = Triples()
@@ -149,12 +145,12 @@ class _Layout:
             nodes.entity(own, entity)
         for mention in share.mentions:
             nodes.mention(own, mention)
-        own.extend(nodes.fact(relation) for relation in share.facts)
+        own.extend(dict.fromkeys(nodes.fact(relation) for relation in share.facts))
         context = Triples(self._document if number else ())
         for relation in share.relations:
             fact = nodes.fact(relation)
             nodes.assertion(own, relation, fact)
-            if self._fact_owner[fact] != number:
+            if self.owner[relation.subject] != number:
                 context.add(fact)
         referred = [m.entity for m in share.mentions] + [key for r in share.relations for key in _keys(r)]
         referred += [r.object for r in share.facts if not r.literal]

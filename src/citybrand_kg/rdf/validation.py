@@ -68,14 +68,21 @@ class PieceValidation:
     def __init__(self) -> None:
         self._results: dict[Result, None] = {}
         self._reports: list[ValidationReport] = []  # from pyshacl, when the fast engine cannot run
+        self._pieces = 0
 
-    def add(self, triples: Sequence[tuple[Node, Node, Node]], ntriples: str) -> None:
-        """Validate one piece, given as its triples and their N-Triples text."""
+    def add(self, triples: Sequence[tuple[Node, Node, Node]], ntriples: list[bytes]) -> None:
+        """Validate one piece, given as its triples and their N-Triples text (in parts: its own
+        triples', which are also written out, and its context's)."""
         validator = _fast_validator()
         if validator is None:
-            self._reports.append(_validate_with_pyshacl(Graph().parse(data=ntriples, format="nt")))
+            self._reports.append(_validate_with_pyshacl(Graph().parse(data=b"".join(ntriples), format="nt")))
             return
-        self._results.update(dict.fromkeys(validator.validate_triples(triples, ntriples.encode("utf-8")).results))
+        if self._pieces:  # a long document: its pieces share few terms, let the memos of the last go
+            from citybrand_kg.rdf.fastshacl import forget_terms
+
+            forget_terms()
+        self._pieces += 1
+        self._results.update(dict.fromkeys(validator.validate_triples(triples, ntriples).results))
 
     def report(self) -> ValidationReport:
         if self._reports:
