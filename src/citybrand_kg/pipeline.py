@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from citybrand_kg.read.sentences import split_sentences
 
 if TYPE_CHECKING:
     from citybrand_kg.rdf.mapping import Triple
+    from citybrand_kg.rdf.pieces import Piece
     from citybrand_kg.rdf.validation import ValidationReport
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,8 @@ def process_document(path: Path, key: str, extractor: Extractor, *, spool: Path,
     is told the fraction of the document done, after extraction and after each piece."""
     from citybrand_kg.rdf.mapping import document_iri
     from citybrand_kg.rdf.namespaces import CBR
+    from citybrand_kg.rdf.pieces import graph_pieces
+    from citybrand_kg.rdf.validation import counted_properties
 
     try:
         document = read_document(path, max_bytes=max_bytes)
@@ -167,38 +170,37 @@ def process_document(path: Path, key: str, extractor: Extractor, *, spool: Path,
     tell = progress or _ignore
     tell(EXTRACTION_SHARE)
     prefix = base or str(CBR)
-    verdict, graph = _write_graph(extraction, prefix, spool, validate, lambda done: tell(EXTRACTION_SHARE + (1 - EXTRACTION_SHARE) * done))
     keys = {e.key: e.type.value for e in extraction.entities}
-    return DocumentResult(
+    result = DocumentResult(
         path=str(path),
         source=document.source,
         key=key,
         doc_iri=str(document_iri(extraction, prefix)),
-        graph=graph,
         entities=tuple(sorted((prefix + k, t) for k, t in keys.items())),
         relations=len({(r.subject, r.predicate, r.object) for r in extraction.relations}),
-        conforms=verdict is None or verdict.conforms,
-        report="" if verdict is None or verdict.conforms else verdict.graph.serialize(format="nt"),
     )
+    pieces = graph_pieces(extraction, prefix, counted_properties() if validate else None)
+    del extraction, document  # the pieces let its parts go as they are written
+    verdict, graph = _write_graph(pieces, spool, validate, lambda done: tell(EXTRACTION_SHARE + (1 - EXTRACTION_SHARE) * done))
+    return replace(result, graph=graph, conforms=verdict is None or verdict.conforms,
+                   report="" if verdict is None or verdict.conforms else verdict.graph.serialize(format="nt"))
 
 
-def _write_graph(extraction: Extraction, base: str, spool: Path, validate: bool, progress: Callable[[float], None]) -> tuple[ValidationReport | None, GraphText]:
-    """Write the document's graph to a new spool file a piece at a time, validating each piece
+def _write_graph(pieces: Iterator[Piece], spool: Path, validate: bool, progress: Callable[[float], None]) -> tuple[ValidationReport | None, GraphText]:
+    """Write a document's graph to a new spool file a piece at a time, validating each piece
     with its context; the file is removed if anything fails."""
-    from citybrand_kg.rdf.pieces import graph_pieces
     from citybrand_kg.rdf.validation import PieceValidation
 
     validation = PieceValidation() if validate else None
-    length = max(1, len(extraction.document.text))
     handle, name = tempfile.mkstemp(prefix=".spool.", suffix=".nt", dir=spool)
     try:
         with os.fdopen(handle, "wb") as out:
-            for piece in graph_pieces(extraction, base):
+            for piece in pieces:
                 own = _ntriples(piece.own)
                 out.write(own)
                 if validation is not None:
                     validation.add([*piece.own, *piece.context], [own, _ntriples(piece.context)])
-                progress(piece.end / length)
+                progress(piece.end / piece.length)
                 del piece, own  # before the next piece is built: one piece at a time in memory
             size = out.tell()
         return (validation.report() if validation is not None else None), GraphText(name, 0, size)

@@ -564,7 +564,12 @@ class FastValidator:
                      *((RDF.type, k) for k in (SH.ConstraintComponent, SH.SPARQLTarget, SH.SPARQLFunction))]:
             if (None, p, o) in shapes:
                 raise UnsupportedShapeError(f"the shapes use {p} {o or ''}, which is not supported.")
-        self.shapes_graph, self.top = shapes, list(_Compiler(shapes).targeted())
+        compiler = _Compiler(shapes)
+        self.shapes_graph, self.top = shapes, list(compiler.targeted())
+        # the properties whose values on a node a shape counts or compares (sh:minCount, sh:maxCount,
+        # qualified counts, sh:hasValue, sh:lessThan)
+        self.counted = frozenset(URIRef(str(shape.path_node)) for shape in compiler.shapes.values() if shape.path_node is not None and (
+            shape.min_count is not None or shape.max_count is not None or shape.has_values or shape.less_than or shape.focus_checks))
         if mixin is None:
             mixin = _from_graph(_inoculated(ontology)) if ontology is not None else []
         self.mixin = mixin

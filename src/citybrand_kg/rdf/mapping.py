@@ -143,7 +143,7 @@ def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
 def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> Triples:
     """Every triple of one document's graph, in mapping order (duplicates possible)."""
     graph, nodes = Triples(), Nodes(extraction, base)
-    nodes.document(graph)
+    nodes.document_node(graph)
     for kind, span in letter_parts(extraction):
         nodes.letter_part(graph, kind, span)
     for sentence in used_sentences(extraction):
@@ -246,17 +246,19 @@ _PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "sugge
 
 class Nodes:
     """Writes the triples of one document's nodes, a node at a time: ``extraction_triples`` writes
-    them all, :func:`citybrand_kg.rdf.pieces.graph_pieces` a piece of the document at a time."""
+    them all, :func:`citybrand_kg.rdf.pieces.graph_pieces` a piece of the document at a time. It
+    keeps the document, its letter and sentences, not the extraction's mentions, entities and
+    relations, which the pieces let go one piece at a time."""
 
     def __init__(self, extraction: Extraction, base: str) -> None:
-        self.extraction, self.text = extraction, extraction.document.text
+        self.document, self.letter, self.text = extraction.document, extraction.letter, extraction.document.text
         self.iris = Iris(base, extraction.doc_key)
         self.blocks = Blocks(extraction)
         self._sentences = {s.index: s for s in extraction.sentences}
         self._sentence_iris: dict[int, URIRef] = {}
 
-    def document(self, graph: Triples) -> None:
-        doc, letter, document = self.iris.document, self.extraction.letter, self.extraction.document
+    def document_node(self, graph: Triples) -> None:
+        doc, letter, document = self.iris.document, self.letter, self.document
         graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
         graph.add((doc, RDF_type, NIF_Context))
         graph.add((doc, NIF_isString, Literal(document.text)))
@@ -330,9 +332,9 @@ class Nodes:
 
     def fact(self, relation: Relation) -> Triple:
         """The triple a relation states (``?event cbo:location ?place``)."""
-        subject = self.iris.entity(relation.subject)
+        subject, predicate = self.iris.entity(relation.subject), self.predicate(relation)
         if not relation.literal:
-            return subject, _LINK_PREDICATES[relation.predicate], self.iris.entity(relation.object)
+            return subject, predicate, self.iris.entity(relation.object)
         obj: Literal
         if relation.datatype == "zh":
             obj = Literal(relation.object, lang="zh")
@@ -340,7 +342,11 @@ class Nodes:
             obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
         else:
             obj = Literal(relation.object)
-        return subject, _LITERAL_PREDICATES[relation.predicate], obj
+        return subject, predicate, obj
+
+    @staticmethod
+    def predicate(relation: Relation) -> URIRef:
+        return (_LITERAL_PREDICATES if relation.literal else _LINK_PREDICATES)[relation.predicate]
 
     def assertion(self, graph: Triples, relation: Relation, fact: Triple) -> None:
         """The record of one relation with the sentence it came from."""

@@ -5,11 +5,13 @@ at once took gigabytes. ``graph_pieces(extraction, base)`` gives the same triple
 
 - a document without text blocks (see :func:`citybrand_kg.rdf.mapping.text_blocks`) is one piece,
   its whole graph;
-- a longer one gives first the document node (with the relations whose subject it is), then one
-  piece per run of consecutive blocks of about ``PIECE_CHARS`` characters: the blocks, their
-  sentences and letter parts (with the document's link to each part), the mentions and assertions
-  of those sentences, and the entities first referred to there, with their descriptions and the
-  relations whose subject they are.
+- a longer one gives one piece per run of consecutive blocks of about ``PIECE_CHARS`` characters
+  (the blocks, their sentences and letter parts with the document's link to each part, the
+  mentions and assertions of those sentences, and the entities first referred to there, with their
+  descriptions and the relations whose subject they are), then the document node with the
+  relations whose subject it is. The extraction's mentions, relations and entities go as their
+  piece is built (the caller lets go of the extraction once it has the generator), so the document
+  node's piece, which can be the largest, is built when little else is held.
 
 Each triple of the document's graph is in exactly one piece's ``own``. ``context`` adds the triples
 of other pieces that the shapes read when they check ``own``, so that validating ``own + context``
@@ -32,15 +34,17 @@ which has all of it; no shape compares nodes with each other across the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
+
+from rdflib import URIRef
 
 from citybrand_kg.model import DOCUMENT, Entity, Extraction, Relation, ResolvedMention, Sentence, Span
 from citybrand_kg.rdf.mapping import Nodes, Triple, Triples, extraction_triples, letter_parts, used_sentences
 from citybrand_kg.rdf.namespaces import NIF, RDF
 
-PIECE_CHARS = 64_000
-"""Characters of text per piece of a long document: some 80,000 triples, whose validation takes a
+PIECE_CHARS = 32_000
+"""Characters of text per piece of a long document: some 40,000 triples, whose validation takes a
 few tens of MB. Each piece's context repeats the document's text, so much smaller pieces would
 spend more on it than on their own triples."""
 
@@ -48,21 +52,25 @@ spend more on it than on their own triples."""
 @dataclass(frozen=True)
 class Piece:
     """Part of one document's graph: ``own`` are its triples, ``context`` the triples of other
-    pieces that its validation reads, ``end`` how far into the text the pieces so far reach."""
+    pieces that its validation reads; the pieces so far reach ``end`` characters into the text of
+    ``length`` (for progress)."""
 
     own: list[Triple]
     context: list[Triple]
     end: int
+    length: int
 
 
-def graph_pieces(extraction: Extraction, base: str, piece_chars: int = PIECE_CHARS) -> Iterator[Piece]:
-    """The document's graph as pieces, in order; their ``own`` triples are ``extraction_triples``'s."""
+def graph_pieces(extraction: Extraction, base: str, counted: Container[URIRef] | None = None, piece_chars: int = PIECE_CHARS) -> Iterator[Piece]:
+    """The document's graph as pieces, in order; their ``own`` triples are ``extraction_triples``'s.
+    ``counted`` are the properties whose values on a node the shapes count (None: any may be)."""
     nodes = Nodes(extraction, base)
     if not nodes.blocks.spans:
-        yield Piece(extraction_triples(extraction, base), [], len(extraction.document.text))
+        yield Piece(extraction_triples(extraction, base), [], len(nodes.text), len(nodes.text))
         return
-    layout = _Layout(nodes, piece_chars)
-    for number in range(len(layout.runs) + 1):
+    layout = _Layout(extraction, nodes, piece_chars, counted)
+    del extraction  # the layout holds what is left to write
+    for number in [*range(1, len(layout.runs) + 1), 0]:
         yield layout.piece(number)
 
 
@@ -80,17 +88,17 @@ class _Share:
 
 
 class _Layout:
-    """Which piece each node of a long document's graph belongs to: piece 0 is the document node,
-    pieces 1… the runs of blocks. An entity belongs to the first piece that refers to it, a stated
+    """Which piece each node of a long document's graph belongs to: pieces 1… are the runs of
+    blocks, piece 0 (written last) the document node. An entity belongs to the first piece that refers to it, a stated
     relation to its subject's piece, everything else to the piece of its sentence or block."""
 
-    def __init__(self, nodes: Nodes, piece_chars: int) -> None:
-        self.nodes, extraction = nodes, nodes.extraction
+    def __init__(self, extraction: Extraction, nodes: Nodes, piece_chars: int, counted: Container[URIRef] | None) -> None:
+        self.nodes = nodes
         self.runs = _runs([b.end - b.begin for b in nodes.blocks.spans], piece_chars)
         self._piece_of_block = [number for number, run in enumerate(self.runs, start=1) for _block in run]
         self._sentences = {s.index: s for s in extraction.sentences}
         self._entities = {e.key: e for e in extraction.entities}
-        self.owner = self._owners()
+        self.owner = self._owners(extraction)
         self.shares = [_Share() for _ in range(len(self.runs) + 1)]
         for sentence in used_sentences(extraction):
             self.shares[self._piece_of(sentence.span)].sentences.append(sentence)
@@ -100,13 +108,24 @@ class _Layout:
             self.shares[self._piece_of(span)].blocks.append(span)
         for mention in extraction.mentions:
             self.shares[self._piece_of_sentence(mention.sentence)].mentions.append(mention)
+        self._fact_piece: dict[tuple[str, ...], int] = {}
         for relation in extraction.relations:
-            self.shares[self._piece_of_sentence(relation.sentence)].relations.append(relation)
-            self.shares[self.owner[relation.subject]].facts.append(relation)
+            number = self._piece_of_sentence(relation.sentence)
+            self.shares[number].relations.append(relation)
+            if counted is None or nodes.predicate(relation) in counted:
+                number = self.owner[relation.subject]
+            key = _fact_key(relation)
+            if number < self._fact_piece.get(key, number + 1):
+                self._fact_piece[key] = number
+        stated: dict[tuple[str, ...], Relation] = {}
+        for relation in extraction.relations:
+            stated.setdefault(_fact_key(relation), relation)
+        for key, relation in stated.items():
+            self.shares[self._fact_piece[key]].facts.append(relation)
         for entity in extraction.entities:
             self.shares[self.owner.get(entity.key, 0)].entities.append(entity)
         document = Triples()
-        nodes.document(document)
+        nodes.document_node(document)
         self._document = [t for t in document if t[1] in (RDF.type, NIF.isString)]
 
     def _piece_of(self, span: Span) -> int:
@@ -115,11 +134,10 @@ class _Layout:
     def _piece_of_sentence(self, index: int) -> int:
         return self._piece_of(self._sentences[index].span)
 
-    def _owners(self) -> dict[str, int]:
+    def _owners(self, extraction: Extraction) -> dict[str, int]:
         """Each entity's piece: the first that refers to it (0 for the document, and for an entity
         that nothing refers to)."""
         owner: dict[str, int] = {DOCUMENT: 0}
-        extraction = self.nodes.extraction
         refs = [(m.entity, m.sentence) for m in extraction.mentions]
         refs += [(key, r.sentence) for r in extraction.relations for key in _keys(r)]
         for key, sentence in refs:
@@ -134,7 +152,7 @@ class _Layout:
         self.shares[number] = _Share()  # each piece is built once: let its share go
         own = Triples()
         if number == 0:
-            nodes.document(own)
+            nodes.document_node(own)
         for kind, span in share.parts:
             nodes.letter_part(own, kind, span)
         for sentence in share.sentences:
@@ -145,20 +163,24 @@ class _Layout:
             nodes.entity(own, entity)
         for mention in share.mentions:
             nodes.mention(own, mention)
-        own.extend(dict.fromkeys(nodes.fact(relation) for relation in share.facts))
+        own.extend(nodes.fact(relation) for relation in share.facts)
         context = Triples(self._document if number else ())
         for relation in share.relations:
             fact = nodes.fact(relation)
             nodes.assertion(own, relation, fact)
-            if self.owner[relation.subject] != number:
+            if self._fact_piece[_fact_key(relation)] != number:
                 context.add(fact)
-        referred = [m.entity for m in share.mentions] + [key for r in share.relations for key in _keys(r)]
-        referred += [r.object for r in share.facts if not r.literal]
+        referred = [m.entity for m in share.mentions] + [key for r in [*share.relations, *share.facts] for key in _keys(r)]
         for key in dict.fromkeys(referred):
             if key != DOCUMENT and key in self._entities and self.owner[key] != number:
                 nodes.entity(context, self._entities[key])
-        end = nodes.blocks.spans[self.runs[number - 1][-1]].end if number else 0
-        return Piece(own, list(dict.fromkeys(context)), end)
+        end = nodes.blocks.spans[self.runs[number - 1][-1]].end if number else len(nodes.text)
+        return Piece(own, list(dict.fromkeys(context)), end, len(nodes.text))
+
+
+def _fact_key(relation: Relation) -> tuple[str, ...]:
+    """What tells the triples that relations state apart (the rule and sentence do not)."""
+    return relation.subject, relation.predicate, relation.object, str(relation.literal), str(relation.datatype)
 
 
 def _keys(relation: Relation) -> tuple[str, ...]:

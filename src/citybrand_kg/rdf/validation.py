@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citybrand_kg.errors import GraphError
@@ -58,6 +58,14 @@ def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) 
     if validator is None:
         return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
     return _report(validator.validate_triples(triples, ntriples.encode("utf-8")))
+
+
+def counted_properties() -> frozenset[URIRef] | None:
+    """The properties whose values on a node the shapes count or compare: the pieces of a long
+    document keep each node's values of these together. None when the fast engine cannot run the
+    shapes (then any property may be)."""
+    validator = _fast_validator()
+    return None if validator is None else validator.counted
 
 
 class PieceValidation:
