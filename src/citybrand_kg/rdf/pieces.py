@@ -8,10 +8,15 @@ at once took gigabytes. ``graph_pieces(extraction, base)`` gives the same triple
 - a longer one gives one piece per run of consecutive blocks of about ``PIECE_CHARS`` characters
   (the blocks, their sentences and letter parts with the document's link to each part, the
   mentions and assertions of those sentences, and the entities first referred to there, with their
-  descriptions and the relations whose subject they are), then the document node with the
-  relations whose subject it is. The extraction's mentions, relations and entities go as their
-  piece is built (the caller lets go of the extraction once it has the generator), so the document
-  node's piece, which can be the largest, is built when little else is held.
+  descriptions), then the document node. The extraction's mentions, relations and entities go as
+  their piece is built (the caller lets go of the extraction once it has the generator).
+
+A relation's triple goes with its subject when the shapes count that property on a node
+(``counted``: ``sh:minCount``, ``sh:maxCount``, qualified counts, ``sh:hasValue``,
+``sh:lessThan``), so that each piece counts all of a node's values; any other goes with the first
+piece that asserts it. So the document's counted properties (title, date, city …) are counted in
+its own piece, and the figures and issuers a long text states about the document, which no shape
+counts, spread over the pieces instead of making the document's piece grow with the text.
 
 Each triple of the document's graph is in exactly one piece's ``own``. ``context`` adds the triples
 of other pieces that the shapes read when they check ``own``, so that validating ``own + context``
@@ -26,10 +31,11 @@ of every piece and merging the results gives what validating the whole graph giv
   entity shapes then fire on it and would miss its labels;
 - the relation triple of each assertion whose relation another piece owns (``AssertionStatedShape``).
 
-A node in the context is thus described as fully as in its own piece: the shapes find the same in
-both, which makes the merged results duplicates, never new ones. What the shapes count over a node
-(``sh:maxCount``, the qualified counts of entity types and labels) is counted in its own piece,
-which has all of it; no shape compares nodes with each other across the graph.
+A node in the context is thus described as fully as in its own piece for what the shapes count
+(no shape requires a relation, which a test checks): the shapes find the same in both, which makes
+the merged results duplicates, never new ones. No shape compares nodes with each other across the
+graph, and the SPARQL constraints read a document's strings, mentions, assertions and letter parts,
+which lie in the piece of their block with what they point to.
 """
 
 from __future__ import annotations
@@ -43,10 +49,10 @@ from citybrand_kg.model import DOCUMENT, Entity, Extraction, Relation, ResolvedM
 from citybrand_kg.rdf.mapping import Nodes, Triple, Triples, extraction_triples, letter_parts, used_sentences
 from citybrand_kg.rdf.namespaces import NIF, RDF
 
-PIECE_CHARS = 32_000
-"""Characters of text per piece of a long document: some 40,000 triples, whose validation takes a
-few tens of MB. Each piece's context repeats the document's text, so much smaller pieces would
-spend more on it than on their own triples."""
+PIECE_CHARS = 16_000
+"""Characters of text per piece of a long document: some 20,000 triples, whose validation takes
+about 20 MB. Each piece's context repeats the document's text, so much smaller pieces would spend
+more on it than on their own triples."""
 
 
 @dataclass(frozen=True)
