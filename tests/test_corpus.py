@@ -140,20 +140,22 @@ def test_graph_lines_are_read_back_across_chunks(tmp_path: Path) -> None:
     assert list(GraphText(str(path), 4, sum(map(len, lines))).lines()) == lines
 
 
-def test_a_long_document_reports_progress_as_it_goes(tmp_path: Path, extractor) -> None:
-    long = tmp_path / "in" / "long.txt"
-    long.parent.mkdir()
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_long_document_reports_progress_as_it_goes(tmp_path: Path, extractor, jobs: int) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    long = corpus / "long.txt"
     long.write_text("\n".join([SEED.read_text(encoding="utf-8")] * 60), encoding="utf-8")
-    short = make_corpus(tmp_path / "in", 2)
+    make_corpus(corpus, 3)
     seen: list[tuple[int, int, str]] = []
-    result = build([short], BuildSettings(out=tmp_path / "out", cache=False), extractor, progress=lambda *step: seen.append(step))
-    assert result.documents == 3 and result.conforms
-    total = sum(p.stat().st_size for p in short.iterdir())
+    result = build([corpus], BuildSettings(out=tmp_path / "out", cache=False, jobs=jobs), extractor, progress=lambda *step: seen.append(step))
+    assert result.documents == 4 and result.conforms
+    total = sum(p.stat().st_size for p in corpus.iterdir())
     assert {step[1] for step in seen} == {total}
     assert [step[0] for step in seen] == sorted(step[0] for step in seen) and seen[-1][0] == total
     size = long.stat().st_size
     within = [done for done, _total, source in seen if source == "long.txt" and 0 < done < size]
-    assert len(within) >= 4, seen  # extraction, then each piece of its graph
+    assert len(within) >= 4, seen  # extraction, then each piece of its graph (from a worker when jobs=2)
     assert not spools(tmp_path / "out")
 
 

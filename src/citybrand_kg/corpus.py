@@ -17,8 +17,8 @@ and the outputs and removes; the folder goes when the build ends, however it end
 build leaves the previous outputs and a consistent cache.
 
 ``progress(done, total, source)`` counts bytes of input files: a document counts its size once it
-is done, and one processed in the build's own process (``jobs=1``, or a single document to build)
-reports its extraction and each piece of its graph as it goes, so a long document moves the bar.
+is done, and a document under way the part of it done (its extraction, then each piece of its
+graph), which the workers report through a queue, so a long document moves the bar.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from multiprocessing import SimpleQueue
 from pathlib import Path
 from typing import IO
 
@@ -172,26 +174,39 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 class _Meter:
-    """A build's progress in bytes of input: each document counts its file's size when it is done,
-    and a document processed in this process counts the fractions it reports as it goes."""
+    """A build's progress in bytes of input: each document counts its file's size once it is done,
+    and a document under way the fraction of it that its worker (or this process) reports."""
 
     def __init__(self, files: list[Path], progress: Progress | None) -> None:
         self.progress, self.sizes = progress, [_size(path) for path in files]
-        self.of = dict(zip(map(str, files), self.sizes, strict=True))
+        self.index = {str(path): number for number, path in enumerate(files)}
         self.total, self.done, self.count = sum(self.sizes), 0, 0
+        self.under_way: dict[int, int] = {}  # document number → bytes of it done
+        self._lock = threading.Lock()  # workers report from a thread of their own
 
     def within(self, path: Path) -> Callable[[float], None] | None:
-        """What the next document to finish, ``path``, reports its fraction done to."""
-        progress, size = self.progress, self.of.get(str(path), 0)
-        if progress is None:
-            return None
-        return lambda fraction: progress(self.done + int(size * min(fraction, 1.0)), self.total, path.name)
+        """What a document processed in this process reports its fraction done to."""
+        return None if self.progress is None else functools.partial(self.partly, str(path))
+
+    def partly(self, path: str, fraction: float) -> None:
+        """The document ``path`` is ``fraction`` done."""
+        with self._lock:
+            number = self.index.get(path)
+            if number is not None and number >= self.count:  # not counted whole already
+                self.under_way[number] = int(self.sizes[number] * min(fraction, 1.0))
+                self._report(Path(path).name)
 
     def finished(self, source: str) -> None:
-        self.done += self.sizes[self.count]
-        self.count += 1
+        """The next document in input order is done."""
+        with self._lock:
+            self.done += self.sizes[self.count]
+            self.under_way.pop(self.count, None)
+            self.count += 1
+            self._report(source)
+
+    def _report(self, source: str) -> None:
         if self.progress is not None:
-            self.progress(self.done, self.total, source)
+            self.progress(self.done + sum(self.under_way.values()), self.total, source)
 
 
 def _size(path: Path) -> int:
@@ -289,7 +304,7 @@ def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | 
     pending = [(path, key) for path, key in keyed if not (settings.cache and _cache_file(settings, key).is_file())]
     waiting = {key for _path, key in pending}
     fresh: dict[str, DocumentResult] = {}
-    work = _process_serially(pending, settings, extractor, spool, meter) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings, spool)
+    work = _process_serially(pending, settings, extractor, spool, meter) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings, spool, meter)
     with contextlib.closing(work):  # stops the workers at once if this stops, even while a traceback holds this frame
         for path, key in keyed:
             if key not in waiting:
@@ -314,27 +329,58 @@ def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, 
 
 
 _WORKER: Extractor | None = None
+_PROGRESS: SimpleQueue[tuple[str, float] | None] | None = None
 
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the build and keeps the old outputs."""
-    global _WORKER
+def _init_worker(progress: SimpleQueue[tuple[str, float] | None] | None) -> None:
+    """Workers leave Ctrl-C to the parent, which stops the build and keeps the old outputs; they
+    report how far they are in a document to ``progress``, when the build shows progress."""
+    global _WORKER, _PROGRESS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Extractor()
+    _PROGRESS = progress
 
 
 def _work(item: tuple[Path, str], settings: BuildSettings, spool: Path) -> DocumentResult:
     assert _WORKER is not None
-    return process_document(item[0], item[1], _WORKER, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+    report = None if _PROGRESS is None else functools.partial(_tell, str(item[0]))
+    return process_document(item[0], item[1], _WORKER, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate, progress=report)
 
 
-def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path) -> Generator[DocumentResult, None, None]:
-    with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker) as pool:
+def _tell(path: str, fraction: float) -> None:
+    assert _PROGRESS is not None
+    _PROGRESS.put((path, fraction))
+
+
+def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
+    progress: SimpleQueue[tuple[str, float] | None] | None = SimpleQueue() if meter.progress is not None else None
+    with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker, initargs=(progress,)) as pool, _listening(progress, meter):
         try:
             yield from pool.map(functools.partial(_work, settings=settings, spool=spool), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
         except BaseException:  # waits for the chunks under way (the interpreter would wait for them at exit anyway): none writes a spool file after the build removed their folder
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+@contextlib.contextmanager
+def _listening(progress: SimpleQueue[tuple[str, float] | None] | None, meter: _Meter) -> Iterator[None]:
+    """A thread passing what the workers report on the documents under way to ``meter``, so that
+    the progress bar moves while a worker builds a long document."""
+    if progress is None:
+        yield
+        return
+    listener = threading.Thread(target=_pass_on, args=(progress, meter), daemon=True)
+    listener.start()
+    try:
+        yield
+    finally:
+        progress.put(None)
+        listener.join()
+
+
+def _pass_on(progress: SimpleQueue[tuple[str, float] | None], meter: _Meter) -> None:
+    for path, fraction in iter(progress.get, None):
+        meter.partly(path, fraction)
 
 
 # --- the cache ----------------------------------------------------------------------------------
