@@ -14,12 +14,7 @@ from citybrand_kg.rdf.files import load_shapes
 from citybrand_kg.rdf.mapping import Nodes
 from citybrand_kg.rdf.namespaces import CBO, CBR
 from citybrand_kg.rdf.pieces import graph_pieces
-from citybrand_kg.rdf.validation import (
-    PieceValidation,
-    ValidationReport,
-    counted_properties,
-    validate_triples,
-)
+from citybrand_kg.rdf.validation import PieceValidation, ValidationReport, counted_properties, validate_graph
 from citybrand_kg.read.documents import read_document
 from tests.conftest import SEED
 
@@ -35,8 +30,7 @@ def report_keys(report: ValidationReport) -> Counter:
 
 
 def whole(extraction: Extraction) -> ValidationReport:
-    triples = rdf.extraction_triples(extraction, BASE)
-    return validate_triples(triples, "".join(rdf.ntriples_lines(triples)))
+    return validate_graph(rdf.extraction_graph(extraction, BASE))
 
 
 def piecewise(extraction: Extraction) -> ValidationReport:

@@ -51,15 +51,6 @@ def validate_graph(graph: Graph, engine: str = "fast") -> ValidationReport:
     return _report(validator.validate(graph))
 
 
-def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
-    """Validate one document's triples, given with their N-Triples text (the batch path: no rdflib
-    graph is built unless the fast engine cannot run the shapes)."""
-    validator = _fast_validator()
-    if validator is None:
-        return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
-    return _report(validator.validate_triples(triples, ntriples.encode("utf-8")))
-
-
 def counted_properties() -> frozenset[URIRef] | None:
     """The properties whose values on a node the shapes count or compare: the pieces of a long
     document keep each node's values of these together. None when the fast engine cannot run the
