@@ -34,3 +34,13 @@ def seed_graph(seed_build):
     from rdflib import Graph
 
     return Graph().parse(seed_build.outputs["graph"], format="turtle")
+
+
+@pytest.fixture(scope="session")
+def long_extraction(extractor):
+    """The seed reply twelve times over as one document (about 28,000 characters): long enough for
+    text blocks, short enough to extract in a moment."""
+    from citybrand_kg.model import Document
+
+    text = "\n".join([SEED.read_text(encoding="utf-8")] * 12)
+    return extractor.extract(Document(text=text, source="long.txt"))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from citybrand_kg.corpus import BuildSettings, build, cache_entry, read_cache_entry
-from citybrand_kg.pipeline import process_document
+from citybrand_kg.corpus import BuildSettings, build, read_cache_entry, write_cache_entry
+from citybrand_kg.pipeline import GraphText, process_document
+from tests.conftest import SEED
 
 TEMPLATE = "关于对市政协第{n}号提案的答复\n委员{n}：\n您提出的建议收悉。我市与新华社合作，在法国举办“城市之光{n}”文化周，吸引{m}余人参加。\n中共宁波市委宣传部\n"
 
@@ -57,11 +58,15 @@ def test_a_damaged_cache_entry_is_extracted_again(tmp_path: Path, extractor) -> 
 
 def test_a_cache_entry_gives_back_the_result_it_holds(tmp_path: Path, extractor) -> None:
     corpus = make_corpus(tmp_path / "in", 1)
-    item = process_document(next(corpus.iterdir()), "k" * 64, extractor)
+    item = process_document(next(corpus.iterdir()), "k" * 64, extractor, spool=tmp_path)
     item = replace(item, conforms=False, report='_:r <http://www.w3.org/ns/shacl#conforms> "false" .\n')
     path = tmp_path / "entry"
-    path.write_bytes(cache_entry(item))
-    assert read_cache_entry(path) == replace(item, cached=True)
+    write_cache_entry(path, item)
+    again = read_cache_entry(path)
+    assert again is not None and again.graph is not None and item.graph is not None
+    assert replace(again, graph=item.graph) == replace(item, cached=True)
+    assert list(again.graph.lines()) == list(item.graph.lines())
+    assert again.graph.path == str(path) and again.graph.length == item.graph.length
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path, extractor) -> None:
@@ -117,4 +122,66 @@ def test_sigint_leaves_outputs_and_cache_consistent(tmp_path: Path) -> None:
     assert entries
     for entry in entries:
         result = read_cache_entry(entry)
-        assert result is not None and result.ntriples
+        assert result is not None and result.graph is not None and result.graph.length
+    assert not [p for p in out.iterdir() if p.name.startswith(".spool")]
+
+
+# ---------------------------------------------------------------------------- long documents
+
+
+def spools(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.name.startswith(".spool")]
+
+
+def test_graph_lines_are_read_back_across_chunks(tmp_path: Path) -> None:
+    lines = [f"<x:{n}> <x:p> \"{'长' * (n * 37_000 % 900_000)}\" .\n".encode() for n in range(40)]
+    path = tmp_path / "graph.nt"
+    path.write_bytes(b"head" + b"".join(lines) + b"tail")
+    assert list(GraphText(str(path), 4, sum(map(len, lines))).lines()) == lines
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_long_document_reports_progress_as_it_goes(tmp_path: Path, extractor, jobs: int) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    long = corpus / "long.txt"
+    long.write_text("\n".join([SEED.read_text(encoding="utf-8")] * 60), encoding="utf-8")
+    make_corpus(corpus, 3)
+    seen: list[tuple[int, int, str]] = []
+    result = build([corpus], BuildSettings(out=tmp_path / "out", cache=False, jobs=jobs), extractor, progress=lambda *step: seen.append(step))
+    assert result.documents == 4 and result.conforms
+    total = sum(p.stat().st_size for p in corpus.iterdir())
+    assert {step[1] for step in seen} == {total}
+    assert [step[0] for step in seen] == sorted(step[0] for step in seen) and seen[-1][0] == total
+    size = long.stat().st_size
+    within = [done for done, _total, source in seen if source == "long.txt" and 0 < done < size]
+    assert len(within) >= 4, seen  # extraction, then each piece of its graph (from a worker when jobs=2)
+    assert not spools(tmp_path / "out")
+
+
+def test_no_spool_file_is_left_when_a_build_fails(tmp_path: Path, extractor) -> None:
+    corpus = make_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+
+    def stop(done: int, total: int, source: str) -> None:
+        if done == total:
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        build([corpus], BuildSettings(out=out, cache=False), extractor, progress=stop)
+    assert not spools(out)
+    assert build([corpus], BuildSettings(out=out), extractor).documents == 3
+    assert not spools(out)
+
+
+def test_a_document_that_fails_midway_leaves_no_spool_file(tmp_path: Path, extractor, monkeypatch) -> None:
+    from citybrand_kg.rdf import validation
+
+    def broken(self, triples, ntriples):
+        raise MemoryError
+
+    monkeypatch.setattr(validation.PieceValidation, "add", broken)
+    corpus = make_corpus(tmp_path / "in", 1)
+    with pytest.raises(MemoryError):
+        process_document(next(corpus.iterdir()), "k" * 64, extractor, spool=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]

@@ -11,7 +11,6 @@ import functools
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -122,20 +121,26 @@ def build(paths: tuple[Path, ...], out: Path, base: str | None, jobs: int, no_ca
 
 @contextlib.contextmanager
 def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
-    """A progress bar with documents per second on a terminal; nothing with --quiet or when piped."""
+    """A progress bar over the bytes of the inputs, with the file being built, on a terminal; nothing
+    with --quiet or when piped. Counting bytes rather than documents, a long document moves it too."""
     if click.get_current_context().find_root().obj.get("quiet") or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[source]}"))
     with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("building", total=None, rate="-")
-        started = time.monotonic()
+        task = bar.add_task("building", total=None, source="")
 
-        def update(done: int, total: int, _source: str) -> None:
-            rate = done / max(time.monotonic() - started, 1e-6)
-            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+        def update(done: int, total: int, source: str) -> None:
+            bar.update(task, completed=done, total=total, source=source)
 
         yield update
 

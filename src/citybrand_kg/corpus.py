@@ -11,29 +11,40 @@ the results, in input order, into three files written atomically at the end:
 - ``validation.ttl``: the SHACL report of every document graph that does not conform.
 
 The parent process keeps no graph in memory: only a 64-bit digest per distinct triple about a
-shared entity, and the entity keys for the summary. An interrupted build leaves the previous outputs and a consistent cache.
+shared entity, and the entity keys for the summary. Workers write each document's N-Triples to a
+spool file in a folder of the output folder (``.spool.*``), which the build copies into the cache
+and the outputs and removes; the folder goes when the build ends, however it ends. An interrupted
+build leaves the previous outputs and a consistent cache.
+
+``progress(done, total, source)`` counts bytes of input files: a document counts its size once it
+is done, and a document under way the part of it done (its extraction, then each piece of its
+graph), which the workers report through a queue, so a long document moves the bar.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from multiprocessing import SimpleQueue
 from pathlib import Path
 from typing import IO
 
 from citybrand_kg import __version__
-from citybrand_kg.atomic import replacing, write_bytes, write_text
+from citybrand_kg.atomic import replacing, write_text
 from citybrand_kg.errors import GraphError, UsageError
-from citybrand_kg.pipeline import DocumentResult, Extractor, process_document
+from citybrand_kg.pipeline import DocumentResult, Extractor, GraphText, process_document
 from citybrand_kg.rdf.namespaces import CBR
 from citybrand_kg.read.documents import input_files
 from citybrand_kg.terminal import counted
@@ -119,9 +130,11 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt", dir=settings.out)
     os.close(handle)
     merged_tmp = Path(name)
+    meter = _Meter(files, progress)
     try:
-        with replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("w", encoding="utf-8") as dataset, merged_tmp.open("w", encoding="utf-8") as merged:
-            reports = _consume(_results(files, settings, extractor), result, dataset, merged, len(files), progress, settings.base or str(CBR))
+        with (_spool_folder(settings.out) as spool, contextlib.closing(_results(files, settings, extractor, spool, meter)) as results,
+              replacing(outputs["dataset"]) as dataset_tmp, dataset_tmp.open("wb") as dataset, merged_tmp.open("wb") as merged):
+            reports = _consume(results, result, dataset, merged, meter, settings.base or str(CBR))
             if not result.documents:
                 raise _NothingBuilt
         _write_merged(merged_tmp, outputs["graph"], result.triples)
@@ -137,6 +150,18 @@ def build(paths: list[Path], settings: BuildSettings, extractor: Extractor | Non
     return result
 
 
+@contextlib.contextmanager
+def _spool_folder(out: Path) -> Iterator[Path]:
+    """A folder for the workers' spool files, removed with whatever is left in it when the build
+    ends, however it ends. The results are closed first (``contextlib.closing`` inside this), which
+    waits for the workers still busy, so that none writes into the folder after it is gone."""
+    spool = Path(tempfile.mkdtemp(prefix=".spool.", dir=out))
+    try:
+        yield spool
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
 class _NothingBuilt(Exception):
     """Raised inside the output's ``replacing`` block so that the previous file is kept."""
 
@@ -148,45 +173,91 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[str], merged: IO[str], total: int, progress: Progress | None, base: str) -> list[str]:
+class _Meter:
+    """A build's progress in bytes of input: each document counts its file's size once it is done,
+    and a document under way the fraction of it that its worker (or this process) reports."""
+
+    def __init__(self, files: list[Path], progress: Progress | None) -> None:
+        self.progress, self.sizes = progress, [_size(path) for path in files]
+        self.index = {str(path): number for number, path in enumerate(files)}
+        self.total, self.done, self.count = sum(self.sizes), 0, 0
+        self.under_way: dict[int, int] = {}  # document number → bytes of it done
+        self._lock = threading.Lock()  # workers report from a thread of their own
+
+    def within(self, path: Path) -> Callable[[float], None] | None:
+        """What a document processed in this process reports its fraction done to."""
+        return None if self.progress is None else functools.partial(self.partly, str(path))
+
+    def partly(self, path: str, fraction: float) -> None:
+        """The document ``path`` is ``fraction`` done."""
+        with self._lock:
+            number = self.index.get(path)
+            if number is not None and number >= self.count:  # not counted whole already
+                self.under_way[number] = int(self.sizes[number] * min(fraction, 1.0))
+                self._report(Path(path).name)
+
+    def finished(self, source: str) -> None:
+        """The next document in input order is done."""
+        with self._lock:
+            self.done += self.sizes[self.count]
+            self.under_way.pop(self.count, None)
+            self.count += 1
+            self._report(source)
+
+    def _report(self, source: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done + sum(self.under_way.values()), self.total, source)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[bytes], merged: IO[bytes], meter: _Meter, base: str) -> list[str]:
     """Stream the results into the outputs. Only triples that several documents can share (those
     about entities) are remembered, as 64-bit digests; a document's own nodes (the document, its
     sentences, mentions, assertions and figures) are written straight through."""
     shared: set[int] = set()
     documents: set[str] = set()
     local = 0
-    own = (f"<{base}assertion/", f"<{base}quantity/")
+    own = tuple(f"<{base}{kind}/".encode() for kind in ("assertion", "quantity"))
     reports: list[str] = []
-    for done, item in enumerate(results, start=1):
-        if progress is not None:
-            progress(done, total, item.source)
-        if item.error is not None:
-            result.failures.append(item.error)
-            continue
-        result.documents += 1
-        result.cached += item.cached
-        result.extracted += not item.cached
-        if item.doc_iri in documents:  # the same text twice: one graph
-            continue
-        documents.add(item.doc_iri or "")
-        result.relations += item.relations
-        result.entities.update(dict(item.entities))
-        if not item.conforms:
-            result.nonconforming.append(item.path)
-            reports.append(item.report)
-        dataset.write(f"<{item.doc_iri}> {{\n{item.ntriples}}}\n")
-        mine = (f"<{item.doc_iri}", *own)
-        kept = []
-        for line in item.ntriples.splitlines(keepends=True):
-            if line.startswith(mine):
-                kept.append(line)
-                local += 1
+    for item in results:
+        try:
+            meter.finished(item.source)
+            if item.error is not None:
+                result.failures.append(item.error)
                 continue
-            digest = int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
-            if digest not in shared:
-                shared.add(digest)
-                kept.append(line)
-        merged.write("".join(kept))
+            result.documents += 1
+            result.cached += item.cached
+            result.extracted += not item.cached
+            if item.doc_iri in documents or item.graph is None:  # the same text twice: one graph
+                continue
+            documents.add(item.doc_iri or "")
+            result.relations += item.relations
+            result.entities.update(dict(item.entities))
+            if not item.conforms:
+                result.nonconforming.append(item.path)
+                reports.append(item.report)
+            dataset.write(f"<{item.doc_iri}> {{\n".encode())
+            mine = (f"<{item.doc_iri}".encode(), *own)
+            for line in item.graph.lines():
+                dataset.write(line)
+                if line.startswith(mine):
+                    merged.write(line)
+                    local += 1
+                    continue
+                digest = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
+                if digest not in shared:
+                    shared.add(digest)
+                    merged.write(line)
+            dataset.write(b"}\n")
+        finally:
+            if item.graph is not None and not item.cached:  # a fresh result's spool file: copied, done with
+                Path(item.graph.path).unlink(missing_ok=True)
     result.triples = local + len(shared)
     return reports
 
@@ -226,58 +297,90 @@ def _write_report(target: Path, reports: list[str]) -> None:
 
 # --- per-document work, cached and in parallel --------------------------------------------------
 
-def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
-    """Results in input order: cache entries read once, as their turn comes; the rest extracted."""
+def _results(files: list[Path], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
+    """Results in input order: cache entries read once, as their turn comes; the rest extracted,
+    their graphs written into the folder ``spool``."""
     keyed = [(path, _cache_key(path, settings)) for path in files]
     pending = [(path, key) for path, key in keyed if not (settings.cache and _cache_file(settings, key).is_file())]
     waiting = {key for _path, key in pending}
     fresh: dict[str, DocumentResult] = {}
-    work = _process_serially(pending, settings, extractor) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings)
-    iterator = iter(work)
-    for path, key in keyed:
-        if key not in waiting:
-            hit = _cached(settings, key)
-            if hit is None:  # an entry that cannot be read: extract the document again, here
-                extractor = extractor or Extractor()
-                hit = next(_process_serially([(path, key)], settings, extractor))
-                _store(settings, hit)
-            yield hit
-            continue
-        while key not in fresh:
-            item = next(iterator)
-            fresh[item.key] = item
-            _store(settings, item)
-        yield fresh.pop(key)
+    work = _process_serially(pending, settings, extractor, spool, meter) if settings.jobs <= 1 or len(pending) <= 1 else _process_in_parallel(pending, settings, spool, meter)
+    with contextlib.closing(work):  # stops the workers at once if this stops, even while a traceback holds this frame
+        for path, key in keyed:
+            if key not in waiting:
+                hit = _cached(settings, key)
+                if hit is None:  # an entry that cannot be read: extract the document again, here
+                    extractor = extractor or Extractor()
+                    hit = next(_process_serially([(path, key)], settings, extractor, spool, meter))
+                    _store(settings, hit)
+                yield hit
+                continue
+            while key not in fresh:
+                item = next(work)
+                fresh[item.key] = item
+                _store(settings, item)
+            yield fresh.pop(key)
 
 
-def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None) -> Iterator[DocumentResult]:
+def _process_serially(pending: list[tuple[Path, str]], settings: BuildSettings, extractor: Extractor | None, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
     extractor = extractor or Extractor()
     for path, key in pending:
-        yield process_document(path, key, extractor, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+        yield process_document(path, key, extractor, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate, progress=meter.within(path))
 
 
 _WORKER: Extractor | None = None
+_PROGRESS: SimpleQueue[tuple[str, float] | None] | None = None
 
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the build and keeps the old outputs."""
-    global _WORKER
+def _init_worker(progress: SimpleQueue[tuple[str, float] | None] | None) -> None:
+    """Workers leave Ctrl-C to the parent, which stops the build and keeps the old outputs; they
+    report how far they are in a document to ``progress``, when the build shows progress."""
+    global _WORKER, _PROGRESS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Extractor()
+    _PROGRESS = progress
 
 
-def _work(item: tuple[Path, str], settings: BuildSettings) -> DocumentResult:
+def _work(item: tuple[Path, str], settings: BuildSettings, spool: Path) -> DocumentResult:
     assert _WORKER is not None
-    return process_document(item[0], item[1], _WORKER, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate)
+    report = None if _PROGRESS is None else functools.partial(_tell, str(item[0]))
+    return process_document(item[0], item[1], _WORKER, spool=spool, base=settings.base, max_bytes=settings.max_bytes, validate=settings.validate, progress=report)
 
 
-def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings) -> Iterator[DocumentResult]:
-    with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker) as pool:
+def _tell(path: str, fraction: float) -> None:
+    assert _PROGRESS is not None
+    _PROGRESS.put((path, fraction))
+
+
+def _process_in_parallel(pending: list[tuple[Path, str]], settings: BuildSettings, spool: Path, meter: _Meter) -> Generator[DocumentResult, None, None]:
+    progress: SimpleQueue[tuple[str, float] | None] | None = SimpleQueue() if meter.progress is not None else None
+    with ProcessPoolExecutor(max_workers=settings.jobs, initializer=_init_worker, initargs=(progress,)) as pool, _listening(progress, meter):
         try:
-            yield from pool.map(functools.partial(_work, settings=settings), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            yield from pool.map(functools.partial(_work, settings=settings, spool=spool), pending, chunksize=max(1, min(32, len(pending) // (settings.jobs * 8) or 1)))
+        except BaseException:  # waits for the chunks under way (the interpreter would wait for them at exit anyway): none writes a spool file after the build removed their folder
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+@contextlib.contextmanager
+def _listening(progress: SimpleQueue[tuple[str, float] | None] | None, meter: _Meter) -> Iterator[None]:
+    """A thread passing what the workers report on the documents under way to ``meter``, so that
+    the progress bar moves while a worker builds a long document."""
+    if progress is None:
+        yield
+        return
+    listener = threading.Thread(target=_pass_on, args=(progress, meter), daemon=True)
+    listener.start()
+    try:
+        yield
+    finally:
+        progress.put(None)
+        listener.join()
+
+
+def _pass_on(progress: SimpleQueue[tuple[str, float] | None], meter: _Meter) -> None:
+    for path, fraction in iter(progress.get, None):
+        meter.partly(path, fraction)
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -315,28 +418,35 @@ def _cached(settings: BuildSettings, key: str) -> DocumentResult | None:
     return read_cache_entry(_cache_file(settings, key)) if settings.cache else None
 
 
-def cache_entry(item: DocumentResult) -> bytes:
-    """One document's cache entry: a line of JSON (the summary, and the byte lengths of the two
-    texts), then the N-Triples and the validation report as they are. Escaping 400 KB of
-    N-Triples into a JSON string cost the build's parent process more than everything else it
-    does per document."""
-    ntriples, report = item.ntriples.encode("utf-8"), item.report.encode("utf-8")
-    header = {k: v for k, v in asdict(item).items() if k not in ("ntriples", "report", "cached")}
-    header |= {"ntriples_bytes": len(ntriples), "report_bytes": len(report)}
-    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + ntriples + report
+def write_cache_entry(path: Path, item: DocumentResult) -> None:
+    """One document's cache entry, written atomically: a line of JSON (the summary, and the byte
+    lengths of the two texts), then the N-Triples (copied from where the result has them) and the
+    validation report as they are. Escaping 400 KB of N-Triples into a JSON string cost the
+    build's parent process more than everything else it does per document."""
+    report = item.report.encode("utf-8")
+    length = item.graph.length if item.graph is not None else 0
+    header = {k: v for k, v in asdict(item).items() if k not in ("graph", "report", "cached")}
+    header |= {"ntriples_bytes": length, "report_bytes": len(report)}
+    with replacing(path) as temporary, temporary.open("wb") as out:
+        out.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
+        if item.graph is not None:
+            out.writelines(item.graph.chunks())
+        out.write(report)
 
 
 def read_cache_entry(path: Path) -> DocumentResult | None:
-    """The result a cache entry holds, or None when it is missing, truncated or damaged."""
+    """The result a cache entry holds (its graph left in the entry, read when it is copied), or
+    None when it is missing, truncated or damaged."""
     try:
-        data = path.read_bytes()
-        end = data.index(b"\n")
-        header = json.loads(data[:end])
-        sizes = header.pop("ntriples_bytes"), header.pop("report_bytes")
-        if len(data) - end - 1 != sizes[0] + sizes[1]:
-            return None
-        body = data[end + 1 :]
-        header |= {"ntriples": body[: sizes[0]].decode("utf-8"), "report": body[sizes[0] :].decode("utf-8")}
+        with path.open("rb") as handle:
+            header = json.loads(handle.readline())
+            start, size = handle.tell(), os.fstat(handle.fileno()).st_size
+            sizes = header.pop("ntriples_bytes"), header.pop("report_bytes")
+            if size - start != sizes[0] + sizes[1]:
+                return None
+            handle.seek(start + sizes[0])
+            header["report"] = handle.read().decode("utf-8")
+        header["graph"] = GraphText(str(path), start, sizes[0])
         header["entities"] = tuple(tuple(pair) for pair in header["entities"])
         return DocumentResult(**header, cached=True)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # ValueError covers JSON and UTF-8 errors
@@ -345,7 +455,7 @@ def read_cache_entry(path: Path) -> DocumentResult | None:
 
 def _store(settings: BuildSettings, item: DocumentResult) -> None:
     if settings.cache and item.error is None:
-        write_bytes(_cache_file(settings, item.key), cache_entry(item))
+        write_cache_entry(_cache_file(settings, item.key), item)
 
 
 def summary_rows(result: BuildResult) -> Iterable[tuple[str, str]]:

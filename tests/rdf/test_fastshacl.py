@@ -223,8 +223,16 @@ def test_falling_back_to_pyshacl_is_decided_once_per_process(monkeypatch, caplog
     validation._fast_validator.cache_clear()
     try:
         with caplog.at_level("WARNING"):
-            verdicts = [validation.validate_triples([], "") for _ in range(3)]
+            verdicts = [_validated_in_pieces(validation.PieceValidation(), 2) for _ in range(3)]
+            counted = validation.counted_properties()
     finally:
         validation._fast_validator.cache_clear()
     assert all(v.conforms for v in verdicts)
+    assert counted is None  # with pyshacl, every property is taken as counted
     assert len(calls) == 1 and caplog.text.count("falling back to pyshacl") == 1
+
+
+def _validated_in_pieces(validation, pieces: int):
+    for _ in range(pieces):
+        validation.add([], [b""])
+    return validation.report()

@@ -46,7 +46,7 @@ from citybrand_kg.rdf.terms import STRING as _STRING
 from citybrand_kg.rdf.terms import Term, Triple, memoised, rdflib_term
 
 __all__ = ["FastReport", "FastValidator", "Result", "UnsupportedShapeError", "default_validator",
-           "validate_fast"]
+           "forget_terms", "validate_fast"]
 
 Hit = tuple["_Shape", Term, URIRef, "Term | None", "dict[str, Any] | None", "Node | None"]
 ValueCheck = Callable[["_Data", Term], bool]
@@ -120,6 +120,18 @@ class FastReport:
 
 _TERMS: dict[Any, Term] = {}  # memoised conversions, cleared when they grow large
 _ORDER: dict[ox.Literal, Any] = {}  # order keys of literals, memoised
+
+
+def forget_terms() -> None:
+    """Empty the memos of converted literals and their order keys. They speed up a batch of
+    documents, which share entities; the pieces of one long document share few terms (each its own
+    anchors and offsets), and memos full of them held a few hundred MB."""
+    from citybrand_kg.rdf.terms import forget_literals
+
+    _TERMS.clear()
+    _ORDER.clear()
+    _CANONICAL.clear()
+    forget_literals()
 
 
 def _ox(term: Node) -> Term:
@@ -214,8 +226,8 @@ def _literal_key(lit: Any) -> tuple[Any, ...]:
 class _Data:
     """One validation run: indexed triples, the subclass closure, and a Store built on demand."""
 
-    def __init__(self, triples: list[Triple], validator: FastValidator, ntriples: bytes | None = None) -> None:
-        self.ntriples = ntriples  # the same triples as N-Triples text, when there is one
+    def __init__(self, triples: list[Triple], validator: FastValidator, ntriples: list[bytes] | None = None) -> None:
+        self.ntriples = ntriples  # the same triples as N-Triples text (in parts), when there is one
         self.spo: dict[Term, dict[Term, list[Term]]] = {}
         self.pso: dict[Term, list[tuple[Term, Term]]] = {}
         for s, p, o in triples:
@@ -262,7 +274,8 @@ class _Data:
         if self._store is None:
             self._store = ox.Store()
             if self.ntriples is not None:  # parsed in Rust, no Python object per triple
-                self._store.load(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
+                for part in self.ntriples:
+                    self._store.load(part, format=ox.RdfFormat.N_TRIPLES)
             else:
                 self._store.extend([ox.Quad(s, p, o) for s, p, o in self.triples])  # type: ignore[arg-type]
             self._store.extend(self.mixin_quads)
@@ -551,7 +564,12 @@ class FastValidator:
                      *((RDF.type, k) for k in (SH.ConstraintComponent, SH.SPARQLTarget, SH.SPARQLFunction))]:
             if (None, p, o) in shapes:
                 raise UnsupportedShapeError(f"the shapes use {p} {o or ''}, which is not supported.")
-        self.shapes_graph, self.top = shapes, list(_Compiler(shapes).targeted())
+        compiler = _Compiler(shapes)
+        self.shapes_graph, self.top = shapes, list(compiler.targeted())
+        # the properties whose values on a node a shape counts or compares (sh:minCount, sh:maxCount,
+        # qualified counts, sh:hasValue, sh:lessThan)
+        self.counted = frozenset(URIRef(str(shape.path_node)) for shape in compiler.shapes.values() if shape.path_node is not None and (
+            shape.min_count is not None or shape.max_count is not None or shape.has_values or shape.less_than or shape.focus_checks))
         if mixin is None:
             mixin = _from_graph(_inoculated(ontology)) if ontology is not None else []
         self.mixin = mixin
@@ -573,12 +591,12 @@ class FastValidator:
             raw = data.encode() if isinstance(data, str) else data
             triples, exact = _from_ntriples(raw)
             raw = raw if exact else None
-        return self._run(triples, raw)
+        return self._run(triples, None if raw is None else [raw])
 
-    def validate_triples(self, triples: Iterable[tuple[Node, Node, Node]], ntriples: bytes | None = None) -> FastReport:
+    def validate_triples(self, triples: Iterable[tuple[Node, Node, Node]], ntriples: bytes | list[bytes] | None = None) -> FastReport:
         """Validate one graph given as rdflib triples (what a graph built from them would hold),
-        with, when there is one, its N-Triples text: exactly these triples, from which the store for
-        SPARQL constraints is loaded without a Python object per triple."""
+        with, when there is one, its N-Triples text (whole, or in parts): exactly these triples, from
+        which the store for SPARQL constraints is loaded without a Python object per triple."""
         converted: dict[int, Term] = {}  # by identity: the caller keeps every term alive
 
         def term(x: Node) -> Term:
@@ -588,9 +606,9 @@ class FastValidator:
             return found
 
         distinct = dict.fromkeys((term(s), term(p), term(o)) for s, p, o in triples)
-        return self._run(list(distinct), ntriples)
+        return self._run(list(distinct), [ntriples] if isinstance(ntriples, bytes) else ntriples)
 
-    def _run(self, triples: list[Triple], raw: bytes | None) -> FastReport:
+    def _run(self, triples: list[Triple], raw: list[bytes] | None) -> FastReport:
         index, hits = _Data(triples, self, raw), list[Hit]()
         for shape in self.top:
             shape.collect(index, index.focus(shape.targets), hits)

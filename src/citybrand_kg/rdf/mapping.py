@@ -5,18 +5,34 @@ pure and deterministic: the same extraction gives the same triples, and no blank
 the serialisation is byte-identical across runs. ``extraction_graph`` puts them in an rdflib graph;
 batch builds skip the graph (its store costs more than the mapping itself) and write the triples
 with ``ntriples_lines``, line for line what rdflib's N-Triples serialiser writes.
+
+A document longer than ``BLOCK_CHARS`` also gets text blocks (``text_blocks``), so that the shapes
+check anchors against a block instead of slicing the whole text; and ``graph_pieces`` gives its
+graph in pieces of about ``PIECE_CHARS`` characters of text each, so that a long document is
+written and validated a piece at a time (:mod:`citybrand_kg.rdf.pieces` says what a piece holds).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from citybrand_kg.model import DOCUMENT, Entity, EntityType, Extraction, Relation, Sentence, Span
+from citybrand_kg.model import (
+    DOCUMENT,
+    Entity,
+    EntityType,
+    Extraction,
+    Relation,
+    ResolvedMention,
+    Sentence,
+    Span,
+)
 from citybrand_kg.rdf.namespaces import CBO, CBR, ITSRDF, NIF, WD, bind_prefixes
 
 _LINK_PREDICATES = {
@@ -60,6 +76,8 @@ NIF_endIndex = NIF.endIndex
 NIF_isString = NIF.isString
 NIF_referenceContext = NIF.referenceContext
 NIF_sentence = NIF.sentence
+NIF_superString = NIF.superString
+CBO_TextBlock = CBO.TextBlock
 OWL_sameAs = OWL.sameAs
 PROV_wasDerivedFrom = PROV.wasDerivedFrom
 RDF_object = RDF.object
@@ -96,6 +114,9 @@ class Iris:
     def sentence(self, sentence: Sentence) -> URIRef:
         return URIRef(f"{self.document}#sentence={sentence.span.begin},{sentence.span.end}")
 
+    def block(self, span: Span) -> URIRef:
+        return URIRef(f"{self.document}#block={span.begin},{span.end}")
+
     def mention(self, begin: int, end: int) -> URIRef:
         return URIRef(f"{self.document}#char={begin},{end}")
 
@@ -107,7 +128,7 @@ class Iris:
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
-class _Triples(list[Triple]):
+class Triples(list[Triple]):
     """A list that takes ``add`` as a graph does, so the mapping reads the same either way."""
 
     add = list.append
@@ -120,123 +141,234 @@ def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
     return graph
 
 
-def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> list[Triple]:
+def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> Triples:
     """Every triple of one document's graph, in mapping order (duplicates possible)."""
-    graph = _Triples()
-    iris = Iris(base, extraction.doc_key)
-    _document(graph, iris, extraction)
-    sentence_iris = {s.index: iris.sentence(s) for s in extraction.sentences}
-    used = {m.sentence for m in extraction.mentions} | {r.sentence for r in extraction.relations}
-    for sentence in extraction.sentences:
-        if sentence.index in used:
-            _sentence(graph, iris, sentence)
+    graph, nodes = Triples(), Nodes(extraction, base)
+    nodes.document_node(graph)
+    for kind, span in letter_parts(extraction):
+        nodes.letter_part(graph, kind, span)
+    for sentence in used_sentences(extraction):
+        nodes.sentence(graph, sentence)
+    for span in nodes.blocks.referenced(extraction):
+        nodes.block(graph, span)
     for entity in extraction.entities:
-        _entity(graph, iris, entity)
+        nodes.entity(graph, entity)
     for mention in extraction.mentions:
-        node = iris.mention(mention.span.begin, mention.span.end)
-        graph.add((node, RDF_type, NIF_Phrase))
-        graph.add((node, NIF_referenceContext, iris.document))
-        graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
-        graph.add((node, NIF_endIndex, _index(mention.span.end)))
-        graph.add((node, NIF_anchorOf, Literal(mention.surface)))
-        graph.add((node, ITSRDF_taIdentRef, iris.entity(mention.entity)))
-        graph.add((node, NIF_sentence, sentence_iris[mention.sentence]))
+        nodes.mention(graph, mention)
     for relation in extraction.relations:
-        _relation(graph, iris, relation, sentence_iris[relation.sentence])
+        fact = nodes.fact(relation)
+        graph.add(fact)
+        nodes.assertion(graph, relation, fact)
     return graph
 
 
-def _document(graph: _Triples, iris: Iris, extraction: Extraction) -> None:
-    doc, letter = iris.document, extraction.letter
-    graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
-    graph.add((doc, RDF_type, NIF_Context))
-    graph.add((doc, NIF_isString, Literal(extraction.document.text)))
-    graph.add((doc, DCTERMS_source, Literal(extraction.document.source)))
-    graph.add((doc, DCTERMS_format, Literal(extraction.document.media_type)))
-    if letter.title:
-        title = Literal(extraction.document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")
-        graph.add((doc, DCTERMS_title, title))
-        graph.add((doc, RDFS_label, title))  # so that lists and the network name a document
-    else:
-        graph.add((doc, RDFS_label, Literal(extraction.document.source)))
-    if letter.document_number:
-        graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
-    text = extraction.document.text
-    for kind, spans in (("section", letter.sections), ("suggestion", letter.suggestions), ("commitment", letter.commitments)):
-        for span in spans:
-            _letter_part(graph, iris, text, kind, span)
+def used_sentences(extraction: Extraction) -> list[Sentence]:
+    """The sentences the graph has a node for: those with a mention or a relation."""
+    used = {m.sentence for m in extraction.mentions} | {r.sentence for r in extraction.relations}
+    return [s for s in extraction.sentences if s.index in used]
 
+
+def letter_parts(extraction: Extraction) -> list[tuple[str, Span]]:
+    """The letter's sections, suggestions and commitments that have a node: (kind, span)."""
+    letter = extraction.letter
+    return [(kind, span) for kind, spans in (("section", letter.sections), ("suggestion", letter.suggestions), ("commitment", letter.commitments))
+            for span in spans if span.begin < span.end]
+
+
+# --- text blocks of a long document -------------------------------------------------------------
+
+BLOCK_CHARS = 8_000
+"""A document longer than this gets text blocks of at most about this many characters. A block is
+sliced out of the document's text by the shapes' anchor check, and its sentences out of it, so the
+check costs (number of blocks × text length) + (text length × block length): linear in practice,
+and the short letters the project is about get no blocks at all."""
+
+
+def text_blocks(length: int, sentences: Sequence[Span], parts: Sequence[Span], limit: int = BLOCK_CHARS) -> tuple[Span, ...]:
+    """Blocks tiling a text of ``length`` characters when it is longer than ``limit`` (none when not).
+
+    Each block starts where a sentence starts (the first at 0; the last ends at ``length``), so it
+    holds whole sentences; it is at most ``limit`` characters unless one sentence or letter part is
+    longer; and no block boundary falls inside a letter part, so each sentence and part lies in one
+    block. ``sentences`` are in text order."""
+    if length <= limit:
+        return ()
+    inside = _inside(parts)
+    cuts, previous = [0], 0
+    for begin in (s.begin for s in sentences if s.begin > 0 and not inside(s.begin)):
+        if begin - cuts[-1] > limit and previous > cuts[-1]:
+            cuts.append(previous)
+        previous = begin
+    if length - cuts[-1] > limit and previous > cuts[-1]:
+        cuts.append(previous)
+    return tuple(Span(begin, end) for begin, end in zip(cuts, [*cuts[1:], length], strict=True))
+
+
+def _inside(parts: Sequence[Span]) -> functools.partial[bool]:
+    """A test of whether an offset lies strictly inside one of ``parts`` (merged, so it is one bisection)."""
+    merged: list[list[int]] = []
+    for span in sorted(parts, key=lambda p: p.begin):
+        if merged and span.begin < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span.end)
+        else:
+            merged.append([span.begin, span.end])
+    return functools.partial(_strictly_inside, [m[0] for m in merged], [m[1] for m in merged])
+
+
+def _strictly_inside(begins: list[int], ends: list[int], offset: int) -> bool:
+    i = bisect.bisect_left(begins, offset) - 1
+    return i >= 0 and offset < ends[i]
+
+
+class Blocks:
+    """A document's text blocks (none for a short document) and which block holds an offset."""
+
+    def __init__(self, extraction: Extraction) -> None:
+        parts = [span for _kind, span in letter_parts(extraction)]
+        self.spans = text_blocks(len(extraction.document.text), [s.span for s in extraction.sentences], parts)
+        self._begins = [b.begin for b in self.spans]
+
+    def index(self, span: Span) -> int:
+        """The block holding ``span`` (a sentence or letter part); 0 when there are no blocks."""
+        return max(0, bisect.bisect_right(self._begins, span.begin) - 1)
+
+    def referenced(self, extraction: Extraction) -> list[Span]:
+        """The blocks that hold a sentence of the graph or a letter part, in text order."""
+        if not self.spans:
+            return []
+        spans = [s.span for s in used_sentences(extraction)] + [span for _kind, span in letter_parts(extraction)]
+        return [self.spans[i] for i in sorted({self.index(span) for span in spans})]
+
+
+# --- the nodes ----------------------------------------------------------------------------------
 
 _PARTS = {"section": ("Section", "section"), "suggestion": ("Suggestion", "suggestion"), "commitment": ("Commitment", "commitment")}
 
 
-def _letter_part(graph: _Triples, iris: Iris, text: str, kind: str, span: Span) -> None:
-    """A section heading, a quoted suggestion of the proposer, or a commitment of the reply."""
-    if span.begin >= span.end:
-        return
-    class_name, predicate = _PARTS[kind]
-    node = URIRef(f"{iris.document}#{kind}={span.begin},{span.end}")
-    graph.add((iris.document, _cbo(predicate), node))
-    graph.add((node, RDF_type, _cbo(class_name)))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(span.begin)))
-    graph.add((node, NIF_endIndex, _index(span.end)))
-    graph.add((node, NIF_anchorOf, Literal(text[span.begin : span.end])))
+class Nodes:
+    """Writes the triples of one document's nodes, a node at a time: ``extraction_triples`` writes
+    them all, :func:`citybrand_kg.rdf.pieces.graph_pieces` a piece of the document at a time. It
+    keeps the document, its letter and sentences, not the extraction's mentions, entities and
+    relations, which the pieces let go one piece at a time."""
 
+    def __init__(self, extraction: Extraction, base: str) -> None:
+        self.document, self.letter, self.text = extraction.document, extraction.letter, extraction.document.text
+        self.iris = Iris(base, extraction.doc_key)
+        self.blocks = Blocks(extraction)
+        self._sentences = {s.index: s for s in extraction.sentences}
+        self._sentence_iris: dict[int, URIRef] = {}
 
-def _sentence(graph: _Triples, iris: Iris, sentence: Sentence) -> None:
-    node = iris.sentence(sentence)
-    graph.add((node, RDF_type, NIF_Sentence))
-    graph.add((node, NIF_referenceContext, iris.document))
-    graph.add((node, NIF_beginIndex, _index(sentence.span.begin)))
-    graph.add((node, NIF_endIndex, _index(sentence.span.end)))
-    graph.add((node, NIF_anchorOf, Literal(sentence.text)))
+    def document_node(self, graph: Triples) -> None:
+        doc, letter, document = self.iris.document, self.letter, self.document
+        graph.add((doc, RDF_type, CBO_Reply if letter.is_reply else CBO_Document))
+        graph.add((doc, RDF_type, NIF_Context))
+        graph.add((doc, NIF_isString, Literal(document.text)))
+        graph.add((doc, DCTERMS_source, Literal(document.source)))
+        graph.add((doc, DCTERMS_format, Literal(document.media_type)))
+        if letter.title:
+            title = Literal(document.text[letter.title_span.begin : letter.title_span.end] if letter.title_span else letter.title, lang="zh")
+            graph.add((doc, DCTERMS_title, title))
+            graph.add((doc, RDFS_label, title))  # so that lists and the network name a document
+        else:
+            graph.add((doc, RDFS_label, Literal(document.source)))
+        if letter.document_number:
+            graph.add((doc, CBO_documentNumber, Literal(letter.document_number)))
 
+    def letter_part(self, graph: Triples, kind: str, span: Span) -> None:
+        """A section heading, a quoted suggestion of the proposer, or a commitment of the reply, and the document's link to it."""
+        class_name, predicate = _PARTS[kind]
+        node = URIRef(f"{self.iris.document}#{kind}={span.begin},{span.end}")
+        graph.add((self.iris.document, _cbo(predicate), node))
+        graph.add((node, RDF_type, _cbo(class_name)))
+        self._string(graph, node, span, Literal(self.text[span.begin : span.end]))
 
-def _entity(graph: _Triples, iris: Iris, entity: Entity) -> None:
-    node = iris.entity(entity.key)
-    graph.add((node, RDF_type, _cbo(entity.type.value)))
-    graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
-    if entity.label_en:
-        graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
-    for alias in entity.aliases:
-        graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
-    if entity.wikidata:
-        graph.add((node, OWL_sameAs, WD[entity.wikidata]))
-    if entity.quantity is not None:
-        q = entity.quantity
-        graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
-        if q.unit:
-            graph.add((node, CBO_unit, Literal(q.unit)))
-        graph.add((node, CBO_approximate, Literal(q.approximate)))
+    def sentence(self, graph: Triples, sentence: Sentence) -> None:
+        node = self.sentence_iri(sentence.index)
+        graph.add((node, RDF_type, NIF_Sentence))
+        self._string(graph, node, sentence.span, Literal(sentence.text))
 
+    def _string(self, graph: Triples, node: URIRef, span: Span, anchor: Literal) -> None:
+        """What a sentence and a letter part have in common: offsets, anchor, and the block that holds them."""
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(span.begin)))
+        graph.add((node, NIF_endIndex, _index(span.end)))
+        graph.add((node, NIF_anchorOf, anchor))
+        if self.blocks.spans:
+            graph.add((node, NIF_superString, self.iris.block(self.blocks.spans[self.blocks.index(span)])))
 
-def _lang(text: str) -> str:
-    return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
+    def block(self, graph: Triples, span: Span) -> None:
+        node = self.iris.block(span)
+        graph.add((node, RDF_type, CBO_TextBlock))
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(span.begin)))
+        graph.add((node, NIF_endIndex, _index(span.end)))
+        graph.add((node, NIF_anchorOf, Literal(self.text[span.begin : span.end])))
 
+    def mention(self, graph: Triples, mention: ResolvedMention) -> None:
+        node = self.iris.mention(mention.span.begin, mention.span.end)
+        graph.add((node, RDF_type, NIF_Phrase))
+        graph.add((node, NIF_referenceContext, self.iris.document))
+        graph.add((node, NIF_beginIndex, _index(mention.span.begin)))
+        graph.add((node, NIF_endIndex, _index(mention.span.end)))
+        graph.add((node, NIF_anchorOf, Literal(mention.surface)))
+        graph.add((node, ITSRDF_taIdentRef, self.iris.entity(mention.entity)))
+        graph.add((node, NIF_sentence, self.sentence_iri(mention.sentence)))
 
-def _relation(graph: _Triples, iris: Iris, relation: Relation, sentence: URIRef) -> None:
-    subject = iris.entity(relation.subject)
-    if relation.literal:
-        predicate = _LITERAL_PREDICATES[relation.predicate]
-        obj: URIRef | Literal
+    def entity(self, graph: Triples, entity: Entity) -> None:
+        node = self.iris.entity(entity.key)
+        graph.add((node, RDF_type, _cbo(entity.type.value)))
+        graph.add((node, RDFS_label, Literal(entity.label, lang="zh")))
+        if entity.label_en:
+            graph.add((node, RDFS_label, Literal(entity.label_en, lang="en")))
+        for alias in entity.aliases:
+            graph.add((node, SKOS_altLabel, Literal(alias, lang=_lang(alias))))
+        if entity.wikidata:
+            graph.add((node, OWL_sameAs, WD[entity.wikidata]))
+        if entity.quantity is not None:
+            q = entity.quantity
+            graph.add((node, CBO_value, Literal(q.value, datatype=XSD_decimal)))
+            if q.unit:
+                graph.add((node, CBO_unit, Literal(q.unit)))
+            graph.add((node, CBO_approximate, Literal(q.approximate)))
+
+    def fact(self, relation: Relation) -> Triple:
+        """The triple a relation states (``?event cbo:location ?place``)."""
+        subject, predicate = self.iris.entity(relation.subject), self.predicate(relation)
+        if not relation.literal:
+            return subject, predicate, self.iris.entity(relation.object)
+        obj: Literal
         if relation.datatype == "zh":
             obj = Literal(relation.object, lang="zh")
         elif relation.datatype in _DATATYPES:
             obj = Literal(relation.object, datatype=_DATATYPES[relation.datatype])
         else:
             obj = Literal(relation.object)
-    else:
-        predicate = _LINK_PREDICATES[relation.predicate]
-        obj = iris.entity(relation.object)
-    graph.add((subject, predicate, obj))
-    node = iris.assertion(relation, sentence)
-    graph.add((node, RDF_type, CBO_Assertion))
-    graph.add((node, RDF_subject, subject))
-    graph.add((node, RDF_predicate, predicate))
-    graph.add((node, RDF_object, obj))
-    graph.add((node, PROV_wasDerivedFrom, sentence))
-    graph.add((node, CBO_rule, Literal(relation.rule)))
+        return subject, predicate, obj
+
+    @staticmethod
+    def predicate(relation: Relation) -> URIRef:
+        return (_LITERAL_PREDICATES if relation.literal else _LINK_PREDICATES)[relation.predicate]
+
+    def assertion(self, graph: Triples, relation: Relation, fact: Triple) -> None:
+        """The record of one relation with the sentence it came from."""
+        sentence = self.sentence_iri(relation.sentence)
+        node = self.iris.assertion(relation, sentence)
+        graph.add((node, RDF_type, CBO_Assertion))
+        graph.add((node, RDF_subject, fact[0]))
+        graph.add((node, RDF_predicate, fact[1]))
+        graph.add((node, RDF_object, fact[2]))
+        graph.add((node, PROV_wasDerivedFrom, sentence))
+        graph.add((node, CBO_rule, Literal(relation.rule)))
+
+    def sentence_iri(self, index: int) -> URIRef:
+        found = self._sentence_iris.get(index)
+        if found is None:
+            found = self._sentence_iris[index] = self.iris.sentence(self._sentences[index])
+        return found
+
+
+def _lang(text: str) -> str:
+    return "en" if text.isascii() and any(ch.isalpha() for ch in text) else "zh"
 
 
 def ntriples_lines(triples: list[Triple]) -> list[str]:
@@ -274,4 +406,5 @@ def document_iri(extraction: Extraction, base: str = str(CBR)) -> URIRef:
     return Iris(base, extraction.doc_key).document
 
 
-__all__ = ["EntityType", "document_iri", "extraction_graph", "extraction_triples", "ntriples_lines"]
+__all__ = ["BLOCK_CHARS", "Blocks", "EntityType", "Iris", "Nodes", "Triple", "Triples", "document_iri", "extraction_graph", "extraction_triples",
+           "letter_parts", "ntriples_lines", "text_blocks", "used_sentences"]

@@ -64,6 +64,7 @@ class CBO(DefinedNamespace):
     SocialMediaAccount: URIRef  # An account on one or more social media platforms.
     SocialMediaPlatform: URIRef  # A social media platform.
     Suggestion: URIRef  # A suggestion of the proposer quoted in a reply; a LetterPart.
+    TextBlock: URIRef  # A run of whole sentences of a long document, for checking anchors; a nif:String.
 
     # http://www.w3.org/2002/07/owl#ObjectProperty
     addressee: URIRef  # Whom the reply is addressed to.

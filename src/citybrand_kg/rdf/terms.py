@@ -26,6 +26,11 @@ def memoised(cache: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any
         return value
 
 
+def forget_literals() -> None:
+    """Empty the memo of converted literals (see :func:`citybrand_kg.rdf.fastshacl.forget_terms`)."""
+    _LITERALS.clear()
+
+
 def rdflib_term(term: Term) -> Node:
     """pyoxigraph term → rdflib term (typed literals memoised)."""
     if not isinstance(term, ox.Literal):

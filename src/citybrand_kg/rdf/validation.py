@@ -19,14 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citybrand_kg.errors import GraphError
 from citybrand_kg.rdf.files import load_ontology, load_shapes
 
 if TYPE_CHECKING:
-    from citybrand_kg.rdf.fastshacl import FastReport, FastValidator
+    from citybrand_kg.rdf.fastshacl import FastReport, FastValidator, Result
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,66 @@ def validate_graph(graph: Graph, engine: str = "fast") -> ValidationReport:
     return _report(validator.validate(graph))
 
 
-def validate_triples(triples: Sequence[tuple[Node, Node, Node]], ntriples: str) -> ValidationReport:
-    """Validate one document's triples, given with their N-Triples text (the batch path: no rdflib
-    graph is built unless the fast engine cannot run the shapes)."""
+def counted_properties() -> frozenset[URIRef] | None:
+    """The properties whose values on a node the shapes count or compare: the pieces of a long
+    document keep each node's values of these together. None when the fast engine cannot run the
+    shapes (then any property may be)."""
     validator = _fast_validator()
-    if validator is None:
-        return _validate_with_pyshacl(Graph().parse(data=ntriples, format="nt"))
-    return _report(validator.validate_triples(triples, ntriples.encode("utf-8")))
+    return None if validator is None else validator.counted
+
+
+class PieceValidation:
+    """A document's graph validated a piece at a time (:mod:`citybrand_kg.rdf.pieces`): each piece's
+    own and context triples are validated as a graph, and the results merged. A context node is
+    described as fully as in its own piece, so its results there are duplicates, kept once."""
+
+    def __init__(self) -> None:
+        self._results: dict[Result, None] = {}
+        self._reports: list[ValidationReport] = []  # from pyshacl, when the fast engine cannot run
+        self._pieces = 0
+
+    def add(self, triples: Sequence[tuple[Node, Node, Node]], ntriples: list[bytes]) -> None:
+        """Validate one piece, given as its triples and their N-Triples text (in parts: its own
+        triples', which are also written out, and its context's)."""
+        validator = _fast_validator()
+        if validator is None:
+            self._reports.append(_validate_with_pyshacl(Graph().parse(data=b"".join(ntriples), format="nt")))
+            return
+        if self._pieces:  # a long document: its pieces share few terms, let the memos of the last go
+            from citybrand_kg.rdf.fastshacl import forget_terms
+
+            forget_terms()
+        self._pieces += 1
+        self._results.update(dict.fromkeys(validator.validate_triples(triples, ntriples).results))
+
+    def report(self) -> ValidationReport:
+        if self._reports:
+            return _merged(self._reports)
+        from citybrand_kg.rdf.fastshacl import ALLOWED, FastReport, default_validator
+
+        results = list(self._results)
+        return _report(FastReport(all(r.severity in ALLOWED for r in results), results, default_validator().shapes_graph))
+
+
+def _merged(reports: list[ValidationReport]) -> ValidationReport:
+    """pyshacl's reports of the pieces as one report (a result about a node that several pieces
+    hold is listed once for each)."""
+    if len(reports) == 1:
+        return reports[0]
+    from rdflib import BNode
+    from rdflib.namespace import RDF, SH
+
+    graph, report = Graph(), BNode()
+    conforms = all(r.conforms for r in reports)
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for part in reports:
+        for triple in part.graph:
+            if triple[1] == SH.result:
+                graph.add((report, SH.result, triple[2]))
+            elif triple[1] != SH.conforms and triple[2] != SH.ValidationReport:
+                graph.add(triple)
+    return ValidationReport(conforms=conforms, graph=graph, text="\n".join(r.text for r in reports))
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ import logging
 import math
 import pickle
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ _SKIP = re.compile(r"(\r\n|\s)")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 _new = tuple.__new__  # a Token without NamedTuple's Python-level __new__
+_intern = sys.intern
 _MEMO_LIMIT = 500_000
 _UNSEEN = object()
 _STOP = object()
@@ -150,7 +152,7 @@ class Segmenter:
                 if run_start >= 0:
                     append(_new(Token, (offset + run_start, offset + x, block[run_start:x])))
                     run_start = -1
-                append(_new(Token, (offset + x, offset + y, block[x:y])))
+                append(_new(Token, (offset + x, offset + y, _intern(block[x:y]))))
             x = y
         if run_start >= 0:
             append(_new(Token, (offset + run_start, offset + n, block[run_start:])))
