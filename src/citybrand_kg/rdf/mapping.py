@@ -18,7 +18,7 @@ import bisect
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -144,17 +144,8 @@ def extraction_graph(extraction: Extraction, base: str = str(CBR)) -> Graph:
 def extraction_triples(extraction: Extraction, base: str = str(CBR)) -> Triples:
     """Every triple of one document's graph, in mapping order (duplicates possible)."""
     graph, nodes = Triples(), Nodes(extraction, base)
-    nodes.document_node(graph)
-    for kind, span in letter_parts(extraction):
-        nodes.letter_part(graph, kind, span)
-    for sentence in used_sentences(extraction):
-        nodes.sentence(graph, sentence)
-    for span in nodes.blocks.referenced(extraction):
-        nodes.block(graph, span)
-    for entity in extraction.entities:
-        nodes.entity(graph, entity)
-    for mention in extraction.mentions:
-        nodes.mention(graph, mention)
+    nodes.write(graph, document=True, parts=letter_parts(extraction), sentences=used_sentences(extraction),
+                blocks=nodes.blocks.referenced(extraction), entities=extraction.entities, mentions=extraction.mentions)
     for relation in extraction.relations:
         fact = nodes.fact(relation)
         graph.add(fact)
@@ -257,6 +248,22 @@ class Nodes:
         self.blocks = Blocks(extraction)
         self._sentences = {s.index: s for s in extraction.sentences}
         self._sentence_iris: dict[int, URIRef] = {}
+
+    def write(self, graph: Triples, *, document: bool, parts: Iterable[tuple[str, Span]], sentences: Iterable[Sentence],
+              blocks: Iterable[Span], entities: Iterable[Entity], mentions: Iterable[ResolvedMention]) -> None:
+        """The nodes of a whole document or of one piece, always in this order."""
+        if document:
+            self.document_node(graph)
+        for kind, span in parts:
+            self.letter_part(graph, kind, span)
+        for sentence in sentences:
+            self.sentence(graph, sentence)
+        for span in blocks:
+            self.block(graph, span)
+        for entity in entities:
+            self.entity(graph, entity)
+        for mention in mentions:
+            self.mention(graph, mention)
 
     def document_node(self, graph: Triples) -> None:
         doc, letter, document = self.iris.document, self.letter, self.document

@@ -157,18 +157,8 @@ class _Layout:
         share, nodes = self.shares[number], self.nodes
         self.shares[number] = _Share()  # each piece is built once: let its share go
         own = Triples()
-        if number == 0:
-            nodes.document_node(own)
-        for kind, span in share.parts:
-            nodes.letter_part(own, kind, span)
-        for sentence in share.sentences:
-            nodes.sentence(own, sentence)
-        for span in share.blocks:
-            nodes.block(own, span)
-        for entity in share.entities:
-            nodes.entity(own, entity)
-        for mention in share.mentions:
-            nodes.mention(own, mention)
+        nodes.write(own, document=number == 0, parts=share.parts, sentences=share.sentences, blocks=share.blocks,
+                    entities=share.entities, mentions=share.mentions)
         own.extend(nodes.fact(relation) for relation in share.facts)
         context = Triples(self._document if number else ())
         for relation in share.relations:
