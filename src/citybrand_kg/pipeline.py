@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LONG_TEXT = 100_000
+"""Characters above which a document's words are interned as they are cut."""
+
 
 class Extractor:
     """Holds what is loaded once (gazetteers, patterns, the tokenizer) and extracts documents."""
@@ -60,8 +63,8 @@ class Extractor:
         """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
         return self._dictionary.frequency(text) >= 20
 
-    def tokens(self, text: str) -> tuple[Token, ...]:
-        return self._segmenter.tokens(text)
+    def tokens(self, text: str, *, shared: bool = False) -> tuple[Token, ...]:
+        return self._segmenter.tokens(text, shared=shared)
 
     def extract(self, document: Document) -> Extraction:
         text = document.text
@@ -69,7 +72,8 @@ class Extractor:
         doc_key = document_key(text)
         sentences = split_sentences(text)
         letter = read_letter(norm)
-        tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end]) for s in sentences}
+        shared = len(text) > LONG_TEXT  # a long text's repeated words held once
+        tokens = {s.index: self.tokens(norm[s.span.begin : s.span.end], shared=shared) for s in sentences}
         starts = {s.span.begin + begin for s in sentences for begin in map(itemgetter(0), tokens[s.index])}
         places, city_entry = document_places(norm, letter, self.lexicon, starts)
         del starts  # the tokens and their offsets are the largest things extraction holds: let them go once used

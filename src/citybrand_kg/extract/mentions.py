@@ -158,7 +158,7 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
     """
     text = view.text
     starts = set(map(_BEGIN, view.tokens))
-    ends = {token.end for token in view.tokens}
+    ends: set[int] | None = None  # made when an organisation's name is found
     enclosed = [m.span() for m in _ENCLOSED.finditer(text) if not _SPEECH.search(m.group(0))] if "《" in text or "“" in text else []
     out = []
     for match in lexicon.index.find(text) if matches is None else matches:
@@ -169,8 +169,10 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
                 continue
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
-        elif entry.type is T.ORGANIZATION and (match.begin not in starts or match.end not in ends):
-            continue  # 新疆大学|生, 升|华为: an organisation's name is whole words
+        elif entry.type is T.ORGANIZATION:
+            ends = ends if ends is not None else {token.end for token in view.tokens}
+            if match.begin not in starts or match.end not in ends:
+                continue  # 新疆大学|生, 升|华为: an organisation's name is whole words
         elif entry.type is T.MEDIA_OUTLET and text[end : end + 1] == "社" and entry.label.endswith("报"):
             end += 1  # 某某日报社: the paper's publisher is the paper
         out.append(_gazetteer_mention(view, match.begin, end, entry.id, lexicon))

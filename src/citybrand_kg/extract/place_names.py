@@ -112,10 +112,13 @@ class PlaceNames:
         """意大利的甲、乙、丙 / 英国友城甲、乙 / 新增甲、乙等友好城市: transliterated names in a list
         after a foreign country, or before 等…城市, are cities (no gazetteer row needed)."""
         text, offset = view.text, view.offset
+        countries = [m for m in found if m.type is T.COUNTRY and m.key != "country:CN"]
+        cues = list(_BEFORE_CITIES.finditer(text)) if "等" in text else []
+        if not countries and not cues:
+            return []
         known = {m.span.begin - offset: m.span.end - offset for m in found}
-        lists = [self._list_after(view, _AFTER_COUNTRY.match(text, m.span.end - offset).end(), known)  # type: ignore[union-attr]
-                 for m in found if m.type is T.COUNTRY and m.key != "country:CN"]
-        lists += [self._list_before(view, cue.start(), known) for cue in _BEFORE_CITIES.finditer(text)]
+        lists = [self._list_after(view, _AFTER_COUNTRY.match(text, m.span.end - offset).end(), known) for m in countries]  # type: ignore[union-attr]
+        lists += [self._list_before(view, cue.start(), known) for cue in cues]
         out = []
         for items in lists:
             if len(items) < 2:
@@ -140,8 +143,7 @@ class PlaceNames:
         while True:
             begin = ends.get(end)
             if begin is None:
-                starts = [t.begin for t in view.tokens if t.begin < end and self._transliterated_end(view, t.begin) == end]
-                begin = min(starts, default=None)
+                begin = self._transliterated_begin(view, end)
             if begin is None:
                 break
             items.append((begin, end))
@@ -149,6 +151,12 @@ class PlaceNames:
                 break
             end = begin - 1
         return items[::-1]
+
+    def _transliterated_begin(self, view: SentenceView, end: int) -> int | None:
+        """Start of a name of whole transliterated words that ends at ``end`` (新增|图尔达): the
+        earliest word start within six characters whose run ends there."""
+        starts = [t.begin for t in view.tokens if end - 6 <= t.begin < end]
+        return next((b for b in starts if self._transliterated_end(view, b) == end), None)
 
     def _transliterated_end(self, view: SentenceView, begin: int) -> int | None:
         """End of a run of whole words written only in transliteration characters from ``begin``

@@ -37,6 +37,7 @@ from citybrand_kg.model import (
 from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
+_QUOTATION = re.compile(r"“[^“”]*”")
 _CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
 _PLACE_JOIN = re.compile(r"^[、和及与]?$")
 _ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
@@ -159,6 +160,8 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
 
 def _without_co_organizers(found: list[Relation]) -> list[Relation]:
     """由A、B和C共同主办的Y: A, B and C organise Y together; none is the other's partner."""
+    if not any(r.predicate == "partner" for r in found):
+        return found
     organizers: dict[str, set[str]] = {}  # event → its organisers
     for r in found:
         if r.predicate == "organizer":
@@ -394,7 +397,9 @@ def _dates(text: str, spans: list[Span], index: int, linked: Sequence[Linked], d
     neither inside another event's name nor inside a quotation (获评“2023某某榜样”); else the last
     full date before it in the sentence. A day without a year is never a date on its own."""
     events = [m for m in linked if m.type is T.EVENT]
-    quotes = [Span(q.start(), q.end()) for q in re.finditer(r"“[^“”]*”", text)]
+    if not events:
+        return []
+    quotes = [Span(q.start(), q.end()) for q in _QUOTATION.finditer(text)] if "“" in text else []
     out = []
     for m in events:
         clause = next((c for c in spans if c.begin <= m.begin < c.end), None)
