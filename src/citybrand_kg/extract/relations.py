@@ -403,7 +403,7 @@ def _dates(text: str, spans: list[Span], index: int, linked: Sequence[Linked], d
     out = []
     for m in events:
         clause = next((c for c in spans if c.begin <= m.begin < c.end), None)
-        own = [values for span, values in dates if m.begin <= span.begin < m.end or span.end == m.begin]  # in or right before the name
+        own = [values for span, values in dates if (m.begin <= span.begin < m.end or span.end == m.begin) and not is_partial(values[0])]  # in or right before the name
         free = [(span, values) for span, values in dates
                 if not (m.begin <= span.begin < m.end or span.end == m.begin)
                 and not any(e.begin <= span.begin < e.end for e in events)
