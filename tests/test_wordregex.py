@@ -48,3 +48,12 @@ def test_real_word_lists(extractor) -> None:
 def test_empty_lists_and_words_are_refused(words: list[str]) -> None:
     with pytest.raises(ValueError):
         word_alternation(words)
+
+
+def test_a_word_table_groups_words_by_kind_and_an_absent_kind_matches_nothing() -> None:
+    from citybrand_kg.wordregex import WordTable
+
+    table = WordTable([("cue", "在"), ("cue", "赴", "note"), ("verb", "举办")])
+    assert table.words == {"cue": ["在", "赴"], "verb": ["举办"]}
+    assert re.fullmatch(table.alt("cue"), "赴") and not re.fullmatch(table.alt("cue"), "举办")
+    assert re.search(table.alt("missing"), "在赴举办") is None

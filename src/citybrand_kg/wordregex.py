@@ -15,7 +15,7 @@ first; the trie, whose optional continuations are greedy, also tries the longest
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _END = ""  # marks a node where a word ends
 
@@ -33,6 +33,20 @@ def word_alternation(words: Iterable[str]) -> str:
     if not trie:
         raise ValueError("a word alternation needs at least one word")
     return "(?:" + "|".join(_branches(trie)) + ")"
+
+
+class WordTable:
+    """The rows of a (kind, word, …) pattern table, grouped by kind: each kind's words, and its words
+    as one alternation (``data/patterns/relations.tsv``, ``letter.tsv``)."""
+
+    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
+        self.words: dict[str, list[str]] = {}
+        for kind, word, *_rest in rows:
+            self.words.setdefault(kind, []).append(word)
+
+    def alt(self, kind: str) -> str:
+        """The kind's words as an alternation; a pattern that matches nothing when it has none."""
+        return word_alternation(self.words[kind]) if self.words.get(kind) else "(?!)"
 
 
 def _branches(node: dict[str, dict]) -> list[str]:

@@ -34,7 +34,7 @@ from citybrand_kg.model import (
     Sentence,
     Span,
 )
-from citybrand_kg.wordregex import word_alternation
+from citybrand_kg.wordregex import WordTable
 
 T = EntityType
 _QUOTATION = re.compile(r"“[^“”]*”")
@@ -50,13 +50,8 @@ class RelationVocabulary:
     """The words of the patterns (``data/patterns/relations.tsv``) compiled once."""
 
     def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
-        words: dict[str, list[str]] = {}
-        for kind, word in rows:
-            words.setdefault(kind, []).append(word)
-
-        def alt(kind: str) -> str:
-            return word_alternation(words[kind]) if words.get(kind) else "(?!)"  # (?!) matches nothing
-
+        table = WordTable(rows)
+        alt = table.alt
         self.place_cue = re.compile(rf"(?:{alt('place_cue')})了?$")
         self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})了?$")
         self.partner_start = re.compile(rf"(?:{alt('partner_start')})$")
@@ -64,7 +59,7 @@ class RelationVocabulary:
         self.organize = re.compile(rf"^\s*(?:{alt('organize_adverb')})?(?:{alt('organize_verb')})(?:了)?")
         self.organize_by = re.compile(rf"(?:{alt('organize_by')})$")
         self.by_verb = re.compile(rf"^(?:等[\u3400-\u9fff]{{0,4}}?)?\s*(?:联合|共同)?(?P<v>{alt('organize_verb')}|{alt('helper_verb')})")
-        self.helper_verb = frozenset(words.get("helper_verb", ()))
+        self.helper_verb = frozenset(table.words.get("helper_verb", ()))
         self.not_measured = re.compile(rf"^(?:{alt('not_measured_after')})")
         self.traveller = re.compile(rf"(?:{alt('traveller_head')})$")
 

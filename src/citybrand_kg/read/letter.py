@@ -15,7 +15,7 @@ import re
 from citybrand_kg.model import LetterInfo, Span
 from citybrand_kg.read.sentences import section_marker
 from citybrand_kg.resources import pattern_table, pattern_words
-from citybrand_kg.wordregex import word_alternation
+from citybrand_kg.wordregex import WordTable, word_alternation
 
 _CN = "一二三四五六七八九十零〇"
 _HAN = r"\u3400-\u9fff"
@@ -46,28 +46,26 @@ class _Vocabulary:
     """The letter's words (``data/patterns/letter.tsv``) compiled into patterns, once per process."""
 
     def __init__(self) -> None:
-        words: dict[str, list[str]] = {}
-        for kind, word, *_rest in pattern_table("letter"):
-            words.setdefault(kind, []).append(word)
-        alt = {kind: word_alternation(ws) for kind, ws in words.items()}
+        table = WordTable(pattern_table("letter"))
+        alt = table.alt
         self.addressee = re.compile(
             rf"^\s*(?:尊敬的)?(?P<name>[{_HAN}·]{{2,12}}?)(?P<more>(?:[、，,][{_HAN}·]{{2,6}}?)*)"
-            rf"(?P<etc>等[\d一二三四五六七八九十]*[位名]?)?(?P<role>{alt['role']})(?:们)?\s*[:：]"
+            rf"(?P<etc>等[\d一二三四五六七八九十]*[位名]?)?(?P<role>{alt('role')})(?:们)?\s*[:：]"
         )
-        self.reply_title = re.compile(rf"(?:{alt['reply']})")
-        self.commitment = re.compile(rf"(?:{alt['commitment']})")
-        self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt['issuer_head']})$")
+        self.reply_title = re.compile(rf"(?:{alt('reply')})")
+        self.commitment = re.compile(rf"(?:{alt('commitment')})")
+        self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt('issuer_head')})$")
         self.title_issuer = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于对|关于|对|就)")
-        self.source = re.compile(rf"^(?:{alt['source']})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")
-        self.date_label = re.compile(rf"^(?:{alt['date']})\s*[:：]")
+        self.source = re.compile(rf"^(?:{alt('source')})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")
+        self.date_label = re.compile(rf"^(?:{alt('date')})\s*[:：]")
         surnames = word_alternation(pattern_words("surnames"))
         self.proposer = re.compile(
             rf"(?:^|(?<=[^{_HAN}])|(?<=代表团)|(?<=委员会)|(?<=[、○]))(?P<name>(?:{surnames})[{_HAN}]{{1,2}}?)"
-            rf"(?:等[^，,。:：]{{0,6}}?)?(?:代表|委员)(?!团)(?:们)?[^，,。]{{0,30}}?(?:{alt['proposer_verb']})"
+            rf"(?:等[^，,。:：]{{0,6}}?)?(?:代表|委员)(?!团)(?:们)?[^，,。]{{0,30}}?(?:{alt('proposer_verb')})"
         )
-        self.no_title = frozenset(words.get("no_title", ()))
-        self.addressee_body = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:{alt['addressee_head']}))\s*[:：]\s*$")
-        self.suggestion = re.compile(rf"(?:{alt['you']})[^。]{{0,120}}?(?:{alt['proposer_verb']}|建议)")
+        self.no_title = frozenset(table.words.get("no_title", ()))
+        self.addressee_body = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:{alt('addressee_head')}))\s*[:：]\s*$")
+        self.suggestion = re.compile(rf"(?:{alt('you')})[^。]{{0,120}}?(?:{alt('proposer_verb')}|建议)")
         self.busy = re.compile("|".join(map(re.escape, (w for w in pattern_words("name_boundaries") if len(w) >= 2))))
 
 
