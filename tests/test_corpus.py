@@ -85,7 +85,25 @@ def test_one_entity_across_documents(tmp_path: Path, extractor) -> None:
     xinhua = [key for key, cls in result.entities.items() if cls == "MediaOutlet"]
     assert len(xinhua) == 1
     dataset = (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
-    assert dataset.count(" {\n") == 3 and dataset.count(xinhua[0]) >= 3
+    assert dataset.count(" {\n") == 4 and dataset.count(xinhua[0]) >= 3  # three documents and the entities
+    entities = dataset[dataset.index("/graph/entities> {"):]
+    label = f"{xinhua[0]}> <http://www.w3.org/2000/01/rdf-schema#label>"
+    assert dataset.count(label) == entities.count(label) >= 1  # described in the entity graph only
+    lines = [line for line in dataset.splitlines() if line.endswith(" .")]
+    assert len(lines) == len(set(lines))  # and every triple once
+
+
+def test_the_union_of_a_build_is_the_set_of_its_triples(tmp_path: Path, extractor) -> None:
+    """Through the engine's own union default graph: every triple of graph.ttl counted once."""
+    import pyoxigraph as ox
+
+    result = build([make_corpus(tmp_path / "in", 3)], BuildSettings(out=tmp_path / "out", validate=False), extractor)
+    store = ox.Store()
+    store.load(path=str(tmp_path / "out" / "graph.trig"), format=ox.RdfFormat.TRIG)
+    union = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    merged = ox.Store()
+    merged.load(path=str(tmp_path / "out" / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    assert int(next(iter(union))["n"].value) == len(store) == len(merged) == result.triples  # type: ignore[call-overload]
 
 
 @pytest.mark.slow
@@ -98,7 +116,7 @@ def test_one_bad_file_among_a_thousand(tmp_path: Path) -> None:
     errors = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and "broken.txt" in errors[0] and "binary" in errors[0]
     assert "1000 (1000 extracted" in done.stdout
-    assert (out / "graph.trig").read_text(encoding="utf-8").count(" {\n") == 1000
+    assert (out / "graph.trig").read_text(encoding="utf-8").count(" {\n") == 1001  # and the entity graph
 
 
 @pytest.mark.slow

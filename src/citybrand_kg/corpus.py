@@ -5,7 +5,8 @@
 cached result of any document whose bytes, tool version and data files are unchanged, and streams
 the results, in input order, into three files written atomically at the end:
 
-- ``graph.trig``: one named graph per document (named by the document IRI);
+- ``graph.trig``: one named graph per document (named by the document IRI) with the document's
+  own nodes, and one entity graph with every other triple, once (``ontology/README.md``);
 - ``graph.ttl``: the merged graph, shared triples written once (pretty Turtle up to
   ``PRETTY_LIMIT`` triples, N-Triples lines, which are Turtle too, above it);
 - ``validation.ttl``: the SHACL report of every document graph that does not conform.
@@ -217,47 +218,55 @@ def _size(path: Path) -> int:
 
 
 def _consume(results: Iterator[DocumentResult], result: BuildResult, dataset: IO[bytes], merged: IO[bytes], meter: _Meter, base: str) -> list[str]:
-    """Stream the results into the outputs. Only triples that several documents can share (those
-    about entities) are remembered, as 64-bit digests; a document's own nodes (the document, its
-    sentences, mentions, assertions and figures) are written straight through."""
+    """Stream the results into the outputs: a document's own nodes (the document, its sentences,
+    blocks and mentions, its assertions) into its graph, written straight through; every other
+    triple (about entities, which several documents can share) once into the entity graph,
+    remembered as a 64-bit digest. The entity graph is written last, from a spool file."""
     shared: set[int] = set()
     documents: set[str] = set()
     local = 0
-    own = tuple(f"<{base}{kind}/".encode() for kind in ("assertion", "quantity"))
+    assertion = f"<{base}assertion/".encode()
     reports: list[str] = []
-    for item in results:
-        try:
-            meter.finished(item.source)
-            if item.error is not None:
-                result.failures.append(item.error)
-                continue
-            result.documents += 1
-            result.cached += item.cached
-            result.extracted += not item.cached
-            if item.doc_iri in documents or item.graph is None:  # the same text twice: one graph
-                continue
-            documents.add(item.doc_iri or "")
-            result.relations += item.relations
-            result.entities.update(dict(item.entities))
-            if not item.conforms:
-                result.nonconforming.append(item.path)
-                reports.append(item.report)
-            dataset.write(f"<{item.doc_iri}> {{\n".encode())
-            mine = (f"<{item.doc_iri}".encode(), *own)
-            for line in item.graph.lines():
-                dataset.write(line)
-                if line.startswith(mine):
-                    merged.write(line)
-                    local += 1
+    with tempfile.TemporaryFile(dir=Path(dataset.name).parent) as entities:
+        for item in results:
+            try:
+                meter.finished(item.source)
+                if item.error is not None:
+                    result.failures.append(item.error)
                     continue
-                digest = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
-                if digest not in shared:
-                    shared.add(digest)
-                    merged.write(line)
+                result.documents += 1
+                result.cached += item.cached
+                result.extracted += not item.cached
+                if item.doc_iri in documents or item.graph is None:  # the same text twice: one graph
+                    continue
+                documents.add(item.doc_iri or "")
+                result.relations += item.relations
+                result.entities.update(dict(item.entities))
+                if not item.conforms:
+                    result.nonconforming.append(item.path)
+                    reports.append(item.report)
+                dataset.write(f"<{item.doc_iri}> {{\n".encode())
+                mine = (f"<{item.doc_iri}>".encode(), f"<{item.doc_iri}#".encode(), assertion)
+                for line in item.graph.lines():
+                    if line.startswith(mine):
+                        dataset.write(line)
+                        merged.write(line)
+                        local += 1
+                        continue
+                    digest = int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
+                    if digest not in shared:
+                        shared.add(digest)
+                        entities.write(line)
+                        merged.write(line)
+                dataset.write(b"}\n")
+            finally:
+                if item.graph is not None and not item.cached:  # a fresh result's spool file: copied, done with
+                    Path(item.graph.path).unlink(missing_ok=True)
+        if shared:
+            entities.seek(0)
+            dataset.write(f"<{base}graph/entities> {{\n".encode())  # entity_graph_name of these documents
+            shutil.copyfileobj(entities, dataset)
             dataset.write(b"}\n")
-        finally:
-            if item.graph is not None and not item.cached:  # a fresh result's spool file: copied, done with
-                Path(item.graph.path).unlink(missing_ok=True)
     result.triples = local + len(shared)
     return reports
 

@@ -22,6 +22,7 @@ from tests.kg_samples import DOCUMENTS, MINI_GRAPH, mini_graph
 
 CBO = "https://w3id.org/citybrand-kg/ontology#"
 CBR = "https://w3id.org/citybrand-kg/resource/"
+ENTITIES = CBR + "graph/entities"
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +68,23 @@ def test_single_graph_formats_round_trip(source: Path, fmt: str, parser: str, tm
 
 
 @pytest.mark.parametrize("fmt,parser", [("nquads", "nquads"), ("trig", "trig")])
-def test_quad_formats_have_one_graph_per_document(fmt: str, parser: str, tmp_path: Path) -> None:
+def test_quad_formats_have_one_graph_per_document_and_one_for_the_entities(fmt: str, parser: str, tmp_path: Path) -> None:
     [written] = export_graph(MINI_GRAPH, fmt, tmp_path / f"out{SUFFIXES[fmt]}")
     dataset = Dataset()
     dataset.parse(written, format=parser)
     named = {str(g.identifier): g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier}
-    assert sorted(named) == list(DOCUMENTS)
+    assert sorted(named) == [*DOCUMENTS, ENTITIES]
     union = Graph()
     for graph in dataset.graphs():
         union += graph
     original = mini_graph()
     assert_same(original, union)
+    assert sum(len(graph) for graph in dataset.graphs()) == len(original)  # each triple in one graph
     assert language_tags(union) == language_tags(original)
-    xinhua = URIRef(CBR + "media/xinhuashe")  # mentioned in both documents: described in both graphs
+    xinhua = URIRef(CBR + "media/xinhuashe")  # mentioned in both documents: described once
+    assert (xinhua, RDFS.label, Literal("新华社", lang="zh")) in named[ENTITIES]
     for name in DOCUMENTS:
-        assert (xinhua, RDFS.label, Literal("新华社", lang="zh")) in named[name]
+        assert (xinhua, None, None) not in named[name]
         assert (URIRef(name), URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"),
                 None) in named[name]
 
@@ -101,16 +104,19 @@ def test_quad_formats_of_the_seed_graph_round_trip(seed_ttl: Path, tmp_path: Pat
 
 def test_split_follows_the_documented_rules() -> None:
     parts = {str(p.name): p.graph for p in split_by_document(mini_graph())}
-    assert sorted(parts) == list(DOCUMENTS)  # nothing left over: no rest graph
-    reply, report = parts[DOCUMENTS[0]], parts[DOCUMENTS[1]]
+    assert sorted(parts) == [*DOCUMENTS, ENTITIES]
+    reply, report, entities = parts[DOCUMENTS[0]], parts[DOCUMENTS[1]], parts[ENTITIES]
     tour, hangzhou = URIRef(CBR + "event/yayun-chengshi-xing"), URIRef(CBR + "place/Q4970")
     location = URIRef(CBO + "location")
-    assert (tour, location, hangzhou) in report and (tour, location, hangzhou) not in reply
-    assert (hangzhou, RDFS.label, Literal("杭州", lang="zh")) in reply and (hangzhou, RDFS.label, None) in report
-    proposal = URIRef(CBR + "proposal/hangzhou-shi-zhengxie-292")  # a relation no assertion records
-    assert (proposal, URIRef(CBO + "submittedTo"), None) in reply
-    body = URIRef(CBR + "government-body/hangzhou-shi-zhengxie")  # reached only through it: still labelled
-    assert (body, RDFS.label, None) in reply
+    assert (tour, location, hangzhou) in entities and (hangzhou, RDFS.label, Literal("杭州", lang="zh")) in entities
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    said = {(s, o) for a in report.subjects(URIRef(rdf + "predicate"), location)
+            for s in report.objects(a, URIRef(rdf + "subject")) for o in report.objects(a, URIRef(rdf + "object"))}
+    assert (tour, hangzhou) in said  # which document said it: through its assertion
+    assert all((hangzhou, None, None) not in graph for graph in (reply, report))
+    proposal = URIRef(CBR + "proposal/hangzhou-shi-zhengxie-292")
+    assert (proposal, URIRef(CBO + "submittedTo"), None) in entities
+    assert sum(map(len, parts.values())) == len(mini_graph())
 
 
 def test_jsonld_uses_the_published_context(tmp_path: Path) -> None:

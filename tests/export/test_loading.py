@@ -13,12 +13,15 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from citybrand_kg.errors import StoreError, UsageError
 from citybrand_kg.export.loading import REST_GRAPH, derive_query_endpoint, load_graph, parse_auth_header
+from citybrand_kg.rdf.named_graphs import split_by_document
 from tests.kg_samples import DOCUMENTS, MINI_GRAPH, mini_graph
+
+ENTITIES = "https://w3id.org/citybrand-kg/resource/graph/entities"
 
 
 def oxigraph_binary() -> str | None:
@@ -81,7 +84,7 @@ def test_loading_twice_is_idempotent(oxigraph: str) -> None:
         assert report.ok, report
         assert report.query_endpoint == f"{oxigraph}/query"
         assert report.local_triples == len(mini_graph()) == report.remote_triples
-        assert sorted(report.remote_graph_triples) == list(DOCUMENTS)
+        assert sorted(report.remote_graph_triples) == [*DOCUMENTS, ENTITIES]
         assert max(g.requests for g in report.graphs) > 1  # one PUT, then POSTs
     assert remote_count(oxigraph, DISTINCT) == len(mini_graph())
 
@@ -108,12 +111,17 @@ def test_seed_graph_loads_twice_with_the_local_count(oxigraph: str, seed_build) 
 
 
 @pytest.mark.oxigraph_server
-def test_unclaimed_triples_go_to_the_shared_graph(oxigraph: str) -> None:
+def test_triples_no_document_claims_go_to_the_entity_graph_and_a_default_graph_to_the_shared_one(oxigraph: str) -> None:
     graph = mini_graph()
+    entities = load_graph(graph, f"{oxigraph}/store").remote_graph_triples[ENTITIES]
     graph.add((URIRef("https://w3id.org/citybrand-kg/ontology#Event"), RDF.type, OWL.Class))
     graph.add((URIRef("https://w3id.org/citybrand-kg/ontology#Event"), RDFS.label, Literal("event", lang="en")))
     report = load_graph(graph, f"{oxigraph}/store")
-    assert report.ok and report.remote_graph_triples[REST_GRAPH] == 2
+    assert report.ok and report.remote_graph_triples[ENTITIES] == entities + 2  # replaced, not added to
+    dataset = Dataset()
+    dataset.add((URIRef("urn:test:s"), RDFS.label, Literal("in no named graph")))
+    shared = load_graph(dataset, f"{oxigraph}/store")
+    assert shared.ok and shared.remote_graph_triples[REST_GRAPH] == 1
 
 
 def mock_client(handler) -> httpx.Client:  # type: ignore[no-untyped-def]
@@ -147,7 +155,7 @@ def counting_store(fail_first: int = 0, status: int = 503):  # type: ignore[no-u
 def test_retries_server_errors_with_backoff() -> None:
     handler, seen = counting_store(fail_first=2)
     report = load_graph(MINI_GRAPH, "http://store.test/store", retries=3, backoff=0, client=mock_client(handler))
-    assert report.ok and len(seen) == 2 + len(DOCUMENTS) + 2
+    assert report.ok and len(seen) == 2 + len(DOCUMENTS) + 1 + 2  # failures, the graphs, the two counts
 
 
 def test_gives_up_after_the_retries() -> None:
@@ -188,7 +196,8 @@ def test_batches_put_first_then_post() -> None:
     report = load_graph(MINI_GRAPH, "http://store.test/store", batch_triples=60, client=mock_client(handler))
     assert report.ok
     methods = [r.method for r in seen if r.url.path == "/store" and r.url.params["graph"] == DOCUMENTS[0]]
-    assert methods[0] == "PUT" and set(methods[1:]) == {"POST"} and len(methods) == -(-440 // 60)
+    triples = len(next(part.graph for part in split_by_document(mini_graph()) if str(part.name) == DOCUMENTS[0]))
+    assert triples > 120 and methods[0] == "PUT" and set(methods[1:]) == {"POST"} and len(methods) == -(-triples // 60)
 
 
 @pytest.mark.parametrize("store,query", [

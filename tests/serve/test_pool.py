@@ -1,4 +1,4 @@
-"""The parent's end of the worker channel: frames cut out of any chunking, large answers, both loops."""
+"""The worker pool: large answers under both loops, timeouts, cancelled requests, and readers catching up after writes."""
 
 from __future__ import annotations
 
@@ -12,20 +12,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 import uvloop
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from citybrand_kg.serve.jobs import QueryJob
-from citybrand_kg.serve.pool import (
-    ANSWER_BUFFER,
-    IN_BUFFER,
-    QueryTimeout,
-    ServerBusy,
-    Worker,
-    WorkerPool,
-    _Frames,
-    frame_head,
-)
+from citybrand_kg.serve.pool import QueryTimeout, ServerBusy, Worker, WorkerPool
 from citybrand_kg.serve.store import GraphStore
 
 
@@ -45,71 +34,21 @@ def _store_of_triples(path: Path, count: int, text: Callable[[int], str] = str) 
     return path
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    bodies=st.lists(st.binary(max_size=3000), min_size=1, max_size=5),
-    cuts=st.lists(st.integers(min_value=1, max_value=700), min_size=1, max_size=40),
-)
-def test_frames_come_out_whole_and_in_order_however_the_bytes_arrive(bodies: list[bytes], cuts: list[int]) -> None:
-    stream = b"".join(frame_head(("answer", index), len(body)) + body for index, body in enumerate(bodies))
-
-    async def main() -> list[tuple[Any, bytes]]:
-        frames = _Frames()
-        position, turn = 0, 0
-        while position < len(stream):
-            size = cuts[turn % len(cuts)]
-            frames.data_received(stream[position : position + size])
-            position, turn = position + size, turn + 1
-        return [await frames.receive() for _ in bodies]
-
-    received = asyncio.run(main())
-    assert received == [(("answer", index), body) for index, body in enumerate(bodies)]
-
-
-def test_a_body_in_the_answer_buffer_is_copied_out_when_its_frame_arrives() -> None:
-    import mmap
-
-    async def main() -> list[tuple[Any, bytes]]:
-        answers = mmap.mmap(-1, 100)
-        frames = _Frames(answers)
-        answers[:5] = b"first"
-        frames.data_received(frame_head("one", 5 | IN_BUFFER) + frame_head("two", 3) + b"abc")
-        answers[:6] = b"second"  # the worker's next answer: the first one was already copied
-        return [await frames.receive(), await frames.receive()]
-
-    assert asyncio.run(main()) == [("one", b"first"), ("two", b"abc")]
-
-
-def test_a_closed_channel_ends_a_pending_receive() -> None:
-    async def main() -> None:
-        frames = _Frames()
-        waiting = asyncio.create_task(frames.receive())
-        await asyncio.sleep(0)
-        frames.data_received(frame_head("partial", 10)[:5])
-        frames.connection_lost(None)
-        with pytest.raises(EOFError):
-            await waiting
-
-    asyncio.run(main())
-
-
 LOOPS = pytest.mark.parametrize("loop_name", ["asyncio", "uvloop"])
 
 
 @LOOPS
-@pytest.mark.parametrize("buffer_size", [ANSWER_BUFFER, 1_000_000, 0], ids=["answer buffer", "too small", "none"])
-def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_name: str, buffer_size: int) -> None:
-    """About 2 MB of JSON, many times a socket pair's buffer, arrives whole under both loops,
-    through the answer buffer or, when it does not fit or there is none, over the socket."""
+def test_a_worker_answers_larger_than_the_pipe_buffer(tmp_path: Path, loop_name: str) -> None:
+    """About 2 MB of JSON, many times a pipe's buffer, arrives whole under both loops, twice."""
     _store_of_triples(tmp_path / "store", 15_000, lambda index: f"value {index} " * 3)
     job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
 
     async def main() -> tuple[int, bytes]:
-        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False, buffer_size=buffer_size)
+        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False)
         try:
             await worker.wait_ready()
-            outcome = await worker.call(0, job)
-            again = await worker.call(0, job)  # the buffer is written again only after it was read
+            outcome = await worker.call(job)
+            again = await worker.call(job)
             assert again.body == outcome.body
             return outcome.status, outcome.body
         finally:
@@ -121,7 +60,7 @@ def test_a_worker_answers_larger_than_the_socket_buffer(tmp_path: Path, loop_nam
 
 
 def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
-    """After a write the idle readers take the new snapshot at once, so that the next query is not
+    """After a write the idle readers take a new copy in turn, so that the next query is not
     charged with the reload, and that query sees the write."""
     from citybrand_kg.serve.jobs import UpdateJob
 
@@ -233,3 +172,45 @@ def test_a_rejected_update_changes_nothing_and_no_reader_reloads(tmp_path: Path)
 
     status, bumped, generations = asyncio.run(main())
     assert status == 400 and bumped == 0 and generations == [0, 0]
+
+
+def test_readers_take_their_new_copy_one_at_a_time_and_queries_meanwhile_see_the_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a write, no two readers reload at once; a query sent right after the write sees it,
+    answered by a reader that has caught up or, while none is free, by the writer."""
+    from citybrand_kg.serve.jobs import UpdateJob
+
+    path = _store_of_triples(tmp_path / "store", 2_000)
+    count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
+    refreshing: list[int] = []  # how many readers are reloading, sampled as each starts
+    running = 0
+    refresh = Worker.refresh
+
+    async def counted_refresh(worker: Worker, generation: int) -> None:
+        nonlocal running
+        running += 1
+        refreshing.append(running)
+        try:
+            await refresh(worker, generation)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(Worker, "refresh", counted_refresh)
+
+    async def main() -> tuple[list[bytes], list[int]]:
+        pool = WorkerPool(path, size=3, timeout=30.0, writable=True)
+        await pool.start()
+        try:
+            await pool.write(UpdateJob('INSERT DATA { <urn:test:new> <urn:test:p> "written" }'))
+            answers = [(await pool.run(count)).body for _ in range(5)]
+            for _ in range(400):
+                if pool._idle.qsize() == 3:
+                    break
+                await asyncio.sleep(0.05)
+            return answers, [worker.generation for worker in pool._idle._queue]  # type: ignore[attr-defined]
+        finally:
+            await pool.close()
+
+    answers, generations = asyncio.run(main())
+    assert all(answer.splitlines()[1].startswith(b"2001") for answer in answers), answers
+    assert generations == [1, 1, 1]
+    assert len(refreshing) == 3 and max(refreshing) == 1

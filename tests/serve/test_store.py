@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
-from citybrand_kg.serve.store import GraphStore, in_predicate_order, scan_query
+from citybrand_kg.serve.store import GraphStore, uses_service
 
 GRAPH = Path(__file__).parent / "fixtures" / "citybrand.trig"
 DOCUMENTS = {
@@ -22,57 +22,59 @@ def count(store: GraphStore, query: str = COUNT) -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def test_trig_keeps_one_named_graph_per_document() -> None:
+ENTITIES = "https://w3id.org/citybrand-kg/resource/graph/entities"
+
+
+def test_trig_keeps_one_named_graph_per_document_and_one_for_the_entities() -> None:
     store = GraphStore.open()
     report = store.load(GRAPH)
-    assert set(report.graphs) == DOCUMENTS == set(store.named_graphs())
-    assert report.quads == len(store) == 321
-
-
-def test_queries_see_the_union_of_all_graphs() -> None:
-    store = GraphStore.open()
-    store.load(GRAPH)
-    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    assert count(store, distinct) > 250
+    assert set(report.graphs) == DOCUMENTS | {ENTITIES} == set(store.named_graphs())
+    assert report.quads == len(store) == 317
 
 
 HANGZHOU = "<https://w3id.org/citybrand-kg/resource/place/Q4970>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
-def test_the_union_is_a_set_of_triples_not_one_copy_per_graph() -> None:
-    """Hangzhou is described in both document graphs; the union holds its labels once, as an RDF
-    merge does (Oxigraph's own union default graph would count them twice)."""
+def test_the_union_default_graph_is_the_set_of_the_stored_triples() -> None:
+    """Each triple is in one graph, so the engine's own union counts each once: Hangzhou, which
+    both documents mention, is described once, in the entity graph."""
     store = GraphStore.open()
     store.load(GRAPH)
+    assert count(store) == count(store, DISTINCT) == len(store)
     labels = f"SELECT (COUNT(*) AS ?n) WHERE {{ {HANGZHOU} {RDFS_LABEL} ?label }}"
-    per_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {HANGZHOU} {RDFS_LABEL} ?label }} }}"
-    assert count(store, labels) >= 1
-    assert count(store, per_graph) == 2 * count(store, labels)
-    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    assert count(store) == count(store, distinct) < len(store)
+    per_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ENTITIES}> {{ {HANGZHOU} {RDFS_LABEL} ?label }} }}"
+    assert count(store, labels) == count(store, per_graph) >= 1
+
+
+def test_which_document_said_it_is_found_through_the_assertions() -> None:
+    store = GraphStore.open()
+    store.load(GRAPH)
+    query = f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a rdf:subject ?event ; rdf:object {HANGZHOU} }} }}"""
+    found = {row["g"].value for row in store.query(query)}  # type: ignore[union-attr]
+    assert found and found <= DOCUMENTS
 
 
 LABELS = f"{{0}} SELECT (COUNT(*) AS ?n) {{1}} WHERE {{{{ {HANGZHOU} {RDFS_LABEL} ?label }}}}"
 GRAPHS = "{0} SELECT (COUNT(DISTINCT ?g) AS ?n) {1} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
 
 
-@pytest.mark.parametrize("view", [False, True], ids=["plain-store", "merged-view"])
-def test_several_default_graphs_are_merged_whether_named_by_from_or_by_the_protocol(view: bool) -> None:
-    """FROM <a> FROM <b> (or default-graph-uri twice) makes the RDF merge of a and b the default
-    graph: Hangzhou's labels, in both document graphs, count once (Oxigraph alone counts them twice)."""
+def test_several_default_graphs_whether_named_by_from_or_by_the_protocol() -> None:
+    """FROM <a> FROM <b> (or default-graph-uri twice) makes a and b together the default graph."""
     store = GraphStore.open()
     store.load(GRAPH)
-    store = store.merged_view() if view else store
-    first, second = sorted(DOCUMENTS)
+    first = min(DOCUMENTS)
     union = count(store, LABELS.format("", ""))
     prefix = f"PREFIX doc: <{first.rsplit('/', 1)[0]}/>"
-    from_both = f"FROM doc:{first.rsplit('/', 1)[1]} FROM <{second}>"
+    from_both = f"FROM doc:{first.rsplit('/', 1)[1]} FROM <{ENTITIES}>"
     assert count(store, LABELS.format(prefix, from_both)) == union >= 1
-    both = [ox.NamedNode(first), ox.NamedNode(second)]
+    assert count(store, LABELS.format(prefix, f"FROM doc:{first.rsplit('/', 1)[1]}")) == 0
+    both = [ox.NamedNode(first), ox.NamedNode(ENTITIES)]
     assert int(next(iter(store.query(LABELS.format("", ""), default_graph=both)))["n"].value) == union
     assert count(store, GRAPHS.format(prefix, from_both)) == 0  # FROM alone: no named graphs
-    assert count(store, GRAPHS.format(prefix, from_both + f" FROM NAMED <{second}>")) == 1
+    assert count(store, GRAPHS.format(prefix, from_both + f" FROM NAMED <{ENTITIES}>")) == 1
 
 
 def test_protocol_graphs_work_as_from_and_from_named() -> None:
@@ -85,64 +87,29 @@ def test_protocol_graphs_work_as_from_and_from_named() -> None:
     assert int(next(iter(store.query(GRAPHS.format("", ""), named_graphs=[first])))["n"].value) == 1
 
 
-def test_merged_view_keeps_the_stored_dataset_apart_from_the_merge(tmp_path: Path) -> None:
+def test_from_inside_a_string_or_an_iri_leaves_the_union() -> None:
+    store = GraphStore.open()
+    store.load(GRAPH)
+    quoted = 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "FROM <x>") FILTER(?p != <http://x/FROM>) } # FROM'
+    assert count(store, quoted) == len(store)
+
+
+def test_the_workers_copy_is_in_memory_read_only_and_answers_in_join_order(tmp_path: Path) -> None:
     store = GraphStore.open(tmp_path / "store")
     store.load(GRAPH)
     store.update('INSERT DATA { <urn:test:s> <urn:test:p> "in the default graph" }')
-    view = store.merged_view()
-    assert view.is_merged_view and view.merged_view() is view
-    assert len(view) == len(store) == 322
-    assert set(view.quads()) == set(store.quads())
-    assert [quad.object.value for quad in view.quads(ox.DefaultGraph())] == ["in the default graph"]
-    assert set(view.named_graphs()) == DOCUMENTS
-    assert count(view) == count(store) < len(view)
-    both_routes = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o OPTIONAL { GRAPH <urn:test:none> { ?s ?p ?x } } }"
-    assert scan_query(both_routes).has_graph and not scan_query(COUNT).has_graph
-    assert count(view, both_routes) == count(view)  # the merge beside the named graphs, and alone
+    copy = store.in_memory()
+    assert copy.path is None and copy.read_only and copy._stats is not None
+    assert set(copy.quads()) == set(store.quads()) and len(copy) == 318
+    assert [quad.object.value for quad in copy.quads(ox.DefaultGraph())] == ["in the default graph"]
+    join = f"""PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+    SELECT ?m ?e ?l WHERE {{ ?e {RDFS_LABEL} ?l . ?m itsrdf:taIdentRef ?e . ?e a ?type }}"""
+    rows = {tuple(term.value for term in row) for row in store.query(join)}  # type: ignore[union-attr]
+    assert rows and {tuple(term.value for term in row) for row in copy.query(join)} == rows  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="read-only"):
-        view.update("CLEAR ALL")
+        copy.update("CLEAR ALL")
     with pytest.raises(StoreError, match="read-only"):
-        view.load(GRAPH)
-
-
-def runs(items: list[object]) -> int:
-    return sum(1 for index, item in enumerate(items) if index == 0 or items[index - 1] != item)
-
-
-def test_the_merged_view_is_loaded_in_predicate_and_object_order() -> None:
-    """An in-memory store iterates its quads in reverse order of insertion, which is also the
-    order their nodes were allocated in: in the merge, and among the named graphs' quads beside
-    it, each predicate's quads, and within them each object's, must come as one run."""
-    store = GraphStore.open()
-    store.load(GRAPH)
-    view = store.merged_view()
-    assert view._merged is not None
-    merge = list(view._merged.merge)
-    named = [quad for quad in view.oxigraph if not isinstance(quad.graph_name, ox.DefaultGraph)]
-    assert len(merge) == count(store) and len(named) == len(store)
-    for quads in (merge, named):
-        predicates = [quad.predicate for quad in quads]
-        assert runs(predicates) == len(set(predicates)) > 10
-        pairs = [(quad.predicate, quad.object) for quad in quads]
-        assert runs(pairs) == len(set(pairs))
-
-
-def test_predicate_order_moves_lines_and_changes_none() -> None:
-    lines = [
-        b'<urn:s1> <urn:b> "a literal with  spaces and a \\n" .',
-        b"_:x <urn:a> <urn:o> .",
-        b'<urn:s2> <urn:b> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
-        b"<urn:s3> <urn:a> _:y .",
-        b'<urn:s1> <urn:c> "lang"@zh .',
-        b"<urn:s9> <urn:a> <urn:o> .",
-        b"<urn:s0> <urn:a> <urn:o> .",
-    ]
-    ordered = in_predicate_order(b"\n".join(lines) + b"\n")
-    expected = [lines[index] for index in (1, 5, 6, 3, 2, 0, 4)]  # by predicate, object; else as given
-    assert ordered == b"\n".join(expected) + b"\n"
-    assert in_predicate_order(b"\n".join(lines)) == ordered  # no newline at the end
-    parsed = {quad.triple for quad in ox.parse(ordered, format=ox.RdfFormat.N_TRIPLES)}
-    assert len(parsed) == len(lines)
+        copy.load(GRAPH)
 
 
 def test_a_plain_store_sees_its_own_writes_after_a_union_query() -> None:
@@ -160,8 +127,7 @@ def graph_triples(store: GraphStore, graph: ox.NamedNode | ox.DefaultGraph) -> s
 
 
 def test_turtle_is_split_by_document_like_the_trig(tmp_path: Path) -> None:
-    """The merged Turtle of a build loads into the same named graphs as its TriG, graph for graph:
-    an entity two documents mention (Hangzhou, Q4970) is described in both of their graphs."""
+    """The merged Turtle of a build loads into the same named graphs as its TriG, graph for graph."""
     trig = GraphStore.open()
     trig.load(GRAPH)
     turtle_path = tmp_path / "graph.ttl"
@@ -169,26 +135,26 @@ def test_turtle_is_split_by_document_like_the_trig(tmp_path: Path) -> None:
     turtle_path.write_bytes(ox.serialize(union, format=ox.RdfFormat.TURTLE))
     turtle = GraphStore.open(tmp_path / "store")
     report = turtle.load(turtle_path)
-    assert set(report.graphs) == DOCUMENTS == set(turtle.named_graphs())
-    for document in DOCUMENTS:
-        assert graph_triples(turtle, ox.NamedNode(document)) == graph_triples(trig, ox.NamedNode(document))
+    assert set(report.graphs) == DOCUMENTS | {ENTITIES} == set(turtle.named_graphs())
+    for graph in [*DOCUMENTS, ENTITIES]:
+        assert graph_triples(turtle, ox.NamedNode(graph)) == graph_triples(trig, ox.NamedNode(graph))
     assert graph_triples(turtle, ox.DefaultGraph()) == graph_triples(trig, ox.DefaultGraph()) == set()
-    hangzhou = "ASK { GRAPH <%s> { <https://w3id.org/citybrand-kg/resource/place/Q4970> rdfs:label ?label } }"
-    prefix = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-    assert all(turtle.query(prefix + hangzhou % document) for document in DOCUMENTS)
 
 
-def test_turtle_triples_no_document_claims_stay_in_the_default_graph(tmp_path: Path) -> None:
-    turtle_path = tmp_path / "graph.ttl"
+def test_turtle_triples_no_document_claims_go_to_the_entity_graph_or_without_documents_the_default(tmp_path: Path) -> None:
     union = GraphStore.open()
     union.load(GRAPH)
     data = ox.serialize(union.query("CONSTRUCT WHERE { ?s ?p ?o }"), format=ox.RdfFormat.N_TRIPLES)
     extra = b"<https://example.org/term> <http://www.w3.org/2000/01/rdf-schema#label> \"unclaimed\" .\n"
-    turtle_path.write_bytes(data + extra)
+    (tmp_path / "graph.nt").write_bytes(data + extra)
     store = GraphStore.open()
-    store.load(turtle_path)
-    default = graph_triples(store, ox.DefaultGraph())
-    assert [str(t.object) for t in default] == ['"unclaimed"']
+    store.load(tmp_path / "graph.nt")
+    assert graph_triples(store, ox.DefaultGraph()) == set()
+    assert any(str(t.object) == '"unclaimed"' for t in graph_triples(store, ox.NamedNode(ENTITIES)))
+    (tmp_path / "alone.nt").write_bytes(extra)
+    alone = GraphStore.open()
+    alone.load(tmp_path / "alone.nt")
+    assert [str(t.object) for t in graph_triples(alone, ox.DefaultGraph())] == ['"unclaimed"']
 
 
 def test_persistent_store_reopens_read_only(tmp_path: Path) -> None:
@@ -196,7 +162,7 @@ def test_persistent_store_reopens_read_only(tmp_path: Path) -> None:
     store.load(GRAPH)
     store.close()
     snapshot = GraphStore.open_read_only(tmp_path / "store")
-    assert len(snapshot) == 321
+    assert len(snapshot) == 317
 
 
 def test_unknown_extension_and_broken_file_are_graph_errors(tmp_path: Path) -> None:
@@ -218,27 +184,12 @@ def test_malformed_query_is_a_query_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "dataset", "service", "graph"),
+    ("query", "service"),
     [
-        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", True, False, False),
-        ('SELECT * WHERE { ?s ?p "FROM SERVICE GRAPH" }', False, False, False),
-        ("SELECT * WHERE { ?s <http://x/FROM> ?o } # FROM GRAPH", False, False, False),
-        ("select * where { service <http://x> { ?s ?p ?o } }", False, True, False),
-        ("select * where { graph ?g { ?s ?p ?o } }", False, False, True),
+        ('SELECT * WHERE { ?s ?p "SERVICE" }', False),
+        ("SELECT * WHERE { ?s <http://x/SERVICE> ?o } # SERVICE", False),
+        ("select * where { service <http://x> { ?s ?p ?o } }", True),
     ],
 )
-def test_scan_query_ignores_strings_iris_and_comments(query: str, dataset: bool, service: bool, graph: bool) -> None:
-    features = scan_query(query)
-    assert (features.has_dataset, features.has_service, features.has_graph) == (dataset, service, graph)
-
-
-def test_scan_query_counts_the_default_graph_clauses() -> None:
-    query = 'SELECT * FROM <a> from\n<b> FROM NAMED <c> WHERE { ?s ?p "FROM <d>" } # FROM <e>'
-    assert scan_query(query).from_clauses == 2
-
-
-def test_scan_query_of_a_long_query_is_not_remembered_but_the_same() -> None:
-    padding = "# " + "x" * 30_000 + "\n"
-    query = padding + "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } SERVICE <http://x> {} }"
-    assert scan_query(query) == scan_query(query[len(padding):])
-    assert scan_query(query).has_graph and scan_query(query).has_service
+def test_service_is_found_outside_strings_iris_and_comments(query: str, service: bool) -> None:
+    assert uses_service(query) is service

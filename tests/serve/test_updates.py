@@ -93,17 +93,17 @@ def test_graph_store_reads_documents_and_refuses_writes_without_token(
     assert client.get(live.url + "store", params=document).status_code == 200
 
 
-def test_graph_store_reads_the_stored_dataset_not_the_merged_union(live: LiveServer, client: httpx.Client) -> None:
-    """The workers query a merged view (the union as the default graph); the Graph Store still
-    returns the stored quads: the documents' graphs and an empty default graph."""
+def test_graph_store_reads_the_stored_dataset_not_the_union(live: LiveServer, client: httpx.Client) -> None:
+    """Queries see the union as their default graph; the Graph Store returns the stored quads:
+    the documents' graphs, the entity graph and an empty default graph."""
     dataset = client.get(live.url + "store", headers={"Accept": "application/n-quads"})
     assert dataset.status_code == 200
     quads = list(ox.parse(dataset.content, ox.RdfFormat.N_QUADS))
-    assert len(quads) == 321 and all(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads)
+    assert len(quads) == 317 and all(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads)
     default = client.get(live.url + "store", params={"default": ""}, headers={"Accept": "application/n-triples"})
     assert default.status_code == 200 and default.content.strip() == b""
     stats = client.get(live.url + "api/stats").json()
-    assert stats["quads"] == 321
+    assert stats["quads"] == 317
 
 
 def test_graph_store_rejects_unknown_media_types_and_bad_data(writable: LiveServer, client: httpx.Client) -> None:

@@ -12,7 +12,7 @@ Public functions::
 ==========  =================================================================================
 turtle      the merged graph (every document's triples), prefixes bound
 ntriples    the merged graph, one sorted line per triple
-nquads      one named graph per document (see :mod:`citybrand_kg.rdf.named_graphs`), sorted lines
+nquads      one named graph per document and the entity graph (see :mod:`citybrand_kg.rdf.named_graphs`), sorted lines
 trig        the same named graphs, graphs sorted by name
 jsonld      compact JSON-LD with the published context (``context.jsonld``), inlined unless
             ``context_url`` is given

@@ -10,12 +10,12 @@ Public functions::
     derive_query_endpoint(endpoint: str) -> str
     parse_auth_header(text: str) -> tuple[str, str]
 
-Each source document's triples (see :mod:`citybrand_kg.rdf.named_graphs`) replace the named graph
-called by the document IRI: ``PUT {endpoint}?graph={document}``, so loading the same graph
-again is idempotent. A graph larger than ``batch_triples`` is sent as one ``PUT`` (the first
-batch, with every triple that has a blank node) followed by ``POST`` requests for the rest.
-Triples no document claims go to ``rest_graph`` (``None``: the store's default graph,
-``PUT {endpoint}?default``). Bodies are N-Triples sent as ``text/turtle`` (N-Triples is a
+Each named graph of the source (one per document and the entity graph, see
+:mod:`citybrand_kg.rdf.named_graphs`) replaces the graph of that name: ``PUT
+{endpoint}?graph={name}``, so loading the same graph again is idempotent. A graph larger than
+``batch_triples`` is sent as one ``PUT`` (the first batch, with every triple that has a blank
+node) followed by ``POST`` requests for the rest. Triples in the source's default graph go to
+``rest_graph`` (``None``: the store's default graph, ``PUT {endpoint}?default``). Bodies are N-Triples sent as ``text/turtle`` (N-Triples is a
 subset of Turtle, the one syntax every Graph Store accepts).
 
 Connection errors, time-outs and 5xx answers are retried ``retries`` times with exponential
@@ -52,7 +52,7 @@ from citybrand_kg.terminal import counted
 logger = logging.getLogger(__name__)
 
 REST_GRAPH = "https://w3id.org/citybrand-kg/resource/graph/shared"
-"""Named graph for triples no document claims (ontology terms, entities no document mentions)."""
+"""Named graph for the triples of a source's default graph (what a dataset puts in no named graph)."""
 
 CONTENT_TYPE = "text/turtle; charset=utf-8"
 RETRY_STATUSES = frozenset(range(500, 600)) | {408, 429}
@@ -80,7 +80,7 @@ class LoadReport:
     endpoint: str
     query_endpoint: str
     graphs: tuple[GraphLoad, ...]
-    triples_sent: int  # sum over graphs (an entity described in two graphs counts twice)
+    triples_sent: int  # sum over graphs
     local_triples: int  # distinct triples of the source graph sent to named graphs
     remote_triples: int | None  # distinct triples in the loaded graphs, per the target
     remote_graph_triples: dict[str, int] = field(default_factory=dict)  # per graph, per the target

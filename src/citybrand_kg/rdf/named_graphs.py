@@ -1,4 +1,4 @@
-"""Graph files → one named graph per source document.
+"""Graph files → named graphs: one per source document, and one for the entities.
 
 Public functions (``source`` is a graph file path, an rdflib ``Graph`` or a ``Dataset``)::
 
@@ -7,27 +7,26 @@ Public functions (``source`` is a graph file path, an rdflib ``Graph`` or a ``Da
     union_graph(source) -> Graph
     split_by_document(graph: Graph) -> list[DocumentGraph]
     partition(triples, terms) -> {document or None: triples}   (any RDF library's terms; the store uses it)
+    entity_graph_name(documents) -> IRI or None
     entity_nodes(graph: Graph) -> set[Node]
 
-A TriG / N-Quads input keeps the named graphs it has. A Turtle / N-Triples input (one merged
-graph) is split here, by these rules:
+Each triple is in exactly one graph, so the union of the graphs is a set and a store's own
+union default graph counts every triple once. A TriG / N-Quads input keeps the named graphs it
+has. A Turtle / N-Triples input (one merged graph) is split here, by the rule ``build`` writes
+its TriG with:
 
 * a *document* is an IRI subject typed ``cbo:Document`` (or a subclass such as ``cbo:Reply``) or
   ``nif:Context``, or carrying ``nif:isString``;
-* its graph holds the document's own triples, every node whose ``nif:referenceContext`` is the
-  document (sentences, mentions), every ``cbo:Assertion`` whose ``prov:wasDerivedFrom`` sentence
-  belongs to it, and the description (types, labels, literals, links to non-entities) of every
-  entity those nodes touch (``itsrdf:taIdentRef``, ``rdf:subject``/``rdf:object`` of an
-  assertion, objects of the document's own triples), and the description of the entities the
-  relations in the graph point to (so every node in a graph has its labels);
-* a direct relation ``?s ?p ?o`` between two entities goes to the graph of every document that
-  has an assertion of it; a relation no assertion records (letter relations such as
-  ``cbo:proposer``) goes to every document graph that touches its subject;
-* triples no document claims (ontology terms, entities no document mentions) stay in the
-  *rest* graph, returned with ``name=None`` (the default graph).
+* a document's graph holds the triples whose subject is the document, one of its nodes (an IRI
+  ``{document}#…``, or a node whose ``nif:referenceContext`` is the document: sentences, text
+  blocks, mentions) or a ``cbo:Assertion`` derived from one of its sentences
+  (``prov:wasDerivedFrom``);
+* every other triple (the entities' types, labels and links, the relations between entities,
+  figures, proposals, ontology terms) goes to the *entity graph*, ``{base}graph/entities``, where
+  ``{base}`` is what comes before ``doc/`` in the first document's IRI; with no document at all
+  they stay in the default graph (``name=None``).
 
-Entities that several documents touch are described in each of their graphs: the union of the
-graphs is the input graph, triple for triple.
+"Which document said this" is answered through the assertions, which are in the document graphs.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from citybrand_kg.rdf.files import read_dataset as read_graph_file
-from citybrand_kg.rdf.namespaces import CBO, ITSRDF, NIF, bind_prefixes
+from citybrand_kg.rdf.namespaces import CBO, CBR, NIF, bind_prefixes
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +108,24 @@ def _named(dataset: Dataset) -> list[Graph]:
 
 
 def split_by_document(graph: Graph) -> list[DocumentGraph]:
-    """One graph per document (sorted by IRI), plus the rest graph when anything is left."""
+    """One graph per document (sorted by IRI), then the entity graph (or, with no document, the
+    default graph) when anything is left."""
     parts = partition(graph, RDFLIB_TERMS)
     out = [DocumentGraph(_as_iri(document), _new_graph(sorted(triples, key=_triple_key))) for document, triples in parts.items() if document is not None]
     if parts.get(None):
-        out.append(DocumentGraph(None, _new_graph(sorted(parts[None], key=_triple_key))))
-    logger.debug("split %d triples into %d document graphs", len(graph), len(out) - (None in parts))
+        name = entity_graph_name(str(part.name) for part in out)
+        out.append(DocumentGraph(None if name is None else URIRef(name), _new_graph(sorted(parts[None], key=_triple_key))))
+    logger.debug("split %d triples into %d document graphs", len(graph), len(parts) - (None in parts))
     return out
+
+
+def entity_graph_name(documents: Iterable[str]) -> str | None:
+    """``{base}graph/entities`` for the base of the first document IRI ``{base}doc/…`` (the
+    project's own base for a document named otherwise); ``None`` when there is no document."""
+    for document in documents:
+        base = document[: document.rindex("/doc/") + 1] if "/doc/" in document else str(CBR)
+        return f"{base}graph/entities"
+    return None
 
 
 def entity_nodes(graph: Graph) -> set[Node]:
@@ -144,102 +154,47 @@ RDFLIB_TERMS: Terms[Node] = Terms(named=URIRef, iri=lambda node: str(node) if is
 
 def partition(triples: Iterable[tuple[N, N, N]], terms: Terms[N]) -> dict[N | None, set[tuple[N, N, N]]]:
     """The split of the module docstring, for any RDF library's terms: each document (in IRI order)
-    with its triples, and ``None`` with the triples no document claims (left out when there are none).
-    Triples about entities that several documents touch are in each of their sets."""
-    index = _Index.of(triples, terms)
-    claimed: set[tuple[N, N, N]] = set()
-    parts: dict[N | None, set[tuple[N, N, N]]] = {}
-    for document in index.documents:
-        parts[document] = part = _document_part(document, index)
-        claimed |= part
-    rest = {t for subject_triples in index.by_subject.values() for t in subject_triples if t not in claimed}
-    if rest:
-        parts[None] = rest
-    return parts
+    with its triples, and ``None`` with every other triple (left out when there is none). Each
+    triple is in exactly one set."""
+    rdf_type, reference_context, is_string, derived_from, assertion_class = (
+        terms.named(str(t)) for t in (RDF.type, NIF.referenceContext, NIF.isString, PROV.wasDerivedFrom, CBO.Assertion))
+    document_classes = frozenset(terms.named(str(c)) for c in DOCUMENT_CLASSES)
+    listed = list(triples)
+    documents: set[N] = set()
+    assertions: set[N] = set()
+    owner: dict[N, N] = {}  # node → the document it belongs to
+    sources: dict[N, list[N]] = defaultdict(list)  # node → the sentences it was derived from
+    for subject, predicate, obj in listed:
+        if predicate == reference_context:
+            owner[subject] = obj
+        elif predicate == derived_from:
+            sources[subject].append(obj)
+        elif predicate == rdf_type and obj == assertion_class:
+            assertions.add(subject)
+        elif terms.iri(subject) is not None and (predicate == is_string or predicate == rdf_type and obj in document_classes):
+            documents.add(subject)
+    for document in documents:
+        owner[document] = document
+    for node in assertions:  # an assertion goes with its first sentence's document
+        for sentence in sorted(sources.get(node, ()), key=str):
+            found = owner.get(sentence) or _by_fragment(sentence, documents, terms)
+            if found is not None:
+                owner[node] = found
+                break
+    parts: dict[N | None, set[tuple[N, N, N]]] = {document: set() for document in sorted(documents, key=str)}
+    for triple in listed:
+        found = owner.get(triple[0]) or _by_fragment(triple[0], documents, terms)
+        parts.setdefault(found if found in documents else None, set()).add(triple)
+    return {name: part for name, part in parts.items() if part}
 
 
-@dataclass(frozen=True)
-class _Index(Generic[N]):
-    """One pass over the triples: by subject, documents, entities and who asserts what."""
-
-    by_subject: dict[N, list[tuple[N, N, N]]]
-    documents: list[N]
-    entities: frozenset[N]
-    parts_of: dict[N, list[N]]  # document → its sentences, mentions and assertions
-    asserted_in: dict[tuple[N, N, N], frozenset[N]]  # relation → documents asserting it
-    touching: frozenset[N]  # predicates whose object a document's node touches
-
-    @classmethod
-    def of(cls, triples: Iterable[tuple[N, N, N]], terms: Terms[N]) -> _Index[N]:
-        rdf_type, reference_context, is_string = (terms.named(str(t)) for t in (RDF.type, NIF.referenceContext, NIF.isString))
-        document_classes = frozenset(terms.named(str(c)) for c in DOCUMENT_CLASSES)
-        assertion_class = terms.named(str(CBO.Assertion))
-        by_subject: dict[N, list[tuple[N, N, N]]] = defaultdict(list)
-        context: dict[N, N] = {}
-        types: set[tuple[N, N]] = set()
-        documents: set[N] = set()
-        for triple in triples:
-            subject, predicate, obj = triple
-            by_subject[subject].append(triple)
-            if predicate == reference_context:
-                context[subject] = obj
-            elif predicate == rdf_type:
-                types.add((subject, obj))
-                if obj in document_classes and terms.iri(subject) is not None:
-                    documents.add(subject)
-            elif predicate == is_string and terms.iri(subject) is not None:  # nif:isString: a nif:Context
-                documents.add(subject)
-        parts_of: dict[N, list[N]] = defaultdict(list)
-        for node, context_node in context.items():
-            parts_of[context_node].append(node)
-        relation_terms = [terms.named(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object)]
-        derived_from = terms.named(str(PROV.wasDerivedFrom))
-        asserted_in: dict[tuple[N, N, N], set[N]] = defaultdict(set)
-        for assertion in sorted({s for s, o in types if o == assertion_class}, key=str):
-            described = {p: o for _, p, o in by_subject[assertion]}
-            source_document = _document_of(by_subject[assertion], context, derived_from, terms)
-            if source_document is None:
-                continue
-            parts_of[source_document].append(assertion)
-            relation = tuple(described.get(term) for term in relation_terms)
-            if None not in relation:
-                asserted_in[relation].add(source_document)  # type: ignore[index]
-        cbo = str(CBO)
-        non_entity = {str(c) for c in NON_ENTITY_CLASSES}
-        entity_classes = {o for _, o in types if (iri := terms.iri(o)) is not None and iri.startswith(cbo) and iri not in non_entity}
-        entities = frozenset(s for s, o in types if o in entity_classes)
-        touching = frozenset(terms.named(str(t)) for t in _TOUCHING)
-        return cls(dict(by_subject), sorted(documents, key=str), entities, dict(parts_of), {r: frozenset(d) for r, d in asserted_in.items()}, touching)
-
-
-def _document_part(document: N, index: _Index[N]) -> set[tuple[N, N, N]]:
-    owned = [document, *index.parts_of.get(document, ())]
-    triples = {t for node in owned for t in index.by_subject.get(node, ())}
-    touched = {o for s, p, o in triples if p in index.touching or s == document} & index.entities
-    touched.discard(document)
-    for entity in touched:
-        for triple in index.by_subject.get(entity, ()):
-            documents = index.asserted_in.get(triple)
-            if triple[2] not in index.entities or documents is None or document in documents:
-                triples.add(triple)
-    reached = {o for _, _, o in triples if o in index.entities} - touched - {document}
-    for entity in reached:  # described, so that every node in the graph has its labels
-        triples.update(t for t in index.by_subject.get(entity, ()) if t[2] not in index.entities)
-    return triples
-
-
-_TOUCHING = frozenset({ITSRDF.taIdentRef, RDF.subject, RDF.object})
-
-
-def _document_of(assertion_triples: list[tuple[N, N, N]], context: dict[N, N], derived_from: N, terms: Terms[N]) -> N | None:
-    sentences = sorted((o for _, p, o in assertion_triples if p == derived_from), key=str)
-    for sentence in sentences:
-        document = context.get(sentence)
-        if document is None and (iri := terms.iri(sentence)) is not None and "#" in iri:
-            document = terms.named(iri.split("#", 1)[0])
-        if document is not None:
-            return document
-    return None
+def _by_fragment(node: N, documents: set[N], terms: Terms[N]) -> N | None:
+    """The document ``{document}#…`` names a node of, if any."""
+    iri = terms.iri(node)
+    if iri is None or "#" not in iri:
+        return None
+    document = terms.named(iri.split("#", 1)[0])
+    return document if document in documents else None
 
 
 def _triple_key(triple: Triple) -> tuple[str, str, str]:

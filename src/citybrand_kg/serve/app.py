@@ -40,7 +40,7 @@ from citybrand_kg.serve.pool import QueryTimeout, ServerBusy, WorkerFailed
 from citybrand_kg.serve.protocol import ProtocolError, SparqlRequest, parse_sparql_request
 from citybrand_kg.serve.runtime import Runtime, authorize, outcome_response
 from citybrand_kg.serve.settings import ServerSettings
-from citybrand_kg.serve.store import GraphStore, scan_query
+from citybrand_kg.serve.store import GraphStore, uses_service
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ async def sparql_endpoint(request: Request) -> Response:
 
 async def _query(request: Request, runtime: Runtime, operation: SparqlRequest) -> Response:
     sparql = operation.query or ""
-    if scan_query(sparql).has_service:
+    if uses_service(sparql):
         raise ProtocolError(400, "SERVICE (federated query) is disabled on this endpoint.")
     accept = accept_from(request.headers.get("accept"), operation.format)
     if preferred(accept, RESULTS_TYPES) is None and preferred(accept, GRAPH_TYPES) is None:

@@ -31,7 +31,7 @@ from citybrand_kg.serve.negotiation import (
     RESULTS_TYPES,
     preferred,
 )
-from citybrand_kg.serve.results import serialize_boolean, serialize_solutions
+from citybrand_kg.serve.results import serialize_solutions
 from citybrand_kg.serve.store import GraphStore, QueryResult
 from citybrand_kg.serve.vocabulary import PREFIXES
 
@@ -70,23 +70,24 @@ def _dispatch(store: GraphStore, job: Job) -> Outcome:
 
 def run_query(store: GraphStore, job: QueryJob) -> Outcome:
     """Evaluate, cap at ``max_rows``, serialise as negotiated."""
-    result, bounded = _evaluate(store, job)
+    result = _evaluate(store, job)
     if isinstance(result, ox.QueryBoolean):
-        return _boolean_outcome(bool(result), job.accept)
+        return _boolean_outcome(result, job.accept)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions_outcome(result, job.accept, job.max_rows, bounded)
+        return _solutions_outcome(result, job.accept, job.max_rows)
     return _triples_outcome(result, job.accept, job.max_rows)
 
 
-def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
-    """The query's result, and whether its evaluation stops after ``max_rows + 1`` solutions.
+def _evaluate(store: GraphStore, job: QueryJob) -> QueryResult:
+    """The query's result, its evaluation stopped after ``max_rows + 1`` solutions where it can be.
 
     The query is first run with ``LIMIT max_rows + 1`` appended (on a line of its own, after any
     comment). That parses only when the query has no top-level LIMIT and no trailing VALUES
     block, and then the LIMIT applies to the whole query: a SELECT gives the first rows it
     would have given anyway, an ASK the same answer. CONSTRUCT and DESCRIBE are run again as
     written, since their LIMIT counts solutions, not triples; so are the queries the appended
-    LIMIT does not fit (their parse errors are the original query's).
+    LIMIT does not fit (their parse errors are the original query's); the row cap then stops
+    their evaluation while the rows are written.
     """
     default_graph = [_graph_node(iri) for iri in job.default_graphs]
     named_graphs = [ox.NamedNode(iri) for iri in job.named_graphs]
@@ -97,29 +98,27 @@ def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
     try:
         result = query(f"{job.sparql}\nLIMIT {job.max_rows + 1}")
     except QueryError:
-        return query(job.sparql), False
-    if isinstance(result, ox.QueryTriples):
-        return query(job.sparql), False
-    return result, True
+        return query(job.sparql)
+    return query(job.sparql) if isinstance(result, ox.QueryTriples) else result
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
-    """The empty IRI names the default graph; on the workers' merged views, the union."""
+    """The empty IRI names the store's default graph."""
     return ox.DefaultGraph() if iri == "" else ox.NamedNode(iri)
 
 
-def _boolean_outcome(value: bool, accept: str) -> Outcome:
+def _boolean_outcome(value: ox.QueryBoolean, accept: str) -> Outcome:
     media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
         return _not_acceptable("ASK", RESULTS_TYPES)
-    return Outcome(200, serialize_boolean(value, RESULTS_FORMATS[media_type]), _with_charset(media_type))
+    return Outcome(200, value.serialize(format=RESULTS_FORMATS[media_type]) or b"", _with_charset(media_type))
 
 
-def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int, bounded: bool) -> Outcome:
+def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int) -> Outcome:
     media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
         return _not_acceptable("SELECT", RESULTS_TYPES)
-    body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows, bounded=bounded)
+    body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows)
     return Outcome(200, body, _with_charset(media_type), _truncation_headers(max_rows) if truncated else {})
 
 
@@ -233,9 +232,6 @@ def _parse_payload(job: GraphWriteJob) -> list[ox.Quad] | Outcome:
 def dataset_stats(store: GraphStore, job: StatsJob) -> Outcome:
     """Quads, named graphs and a sample of graph names, as JSON."""
     graphs = [graph.value for graph in itertools.islice(store.oxigraph.named_graphs(), job.max_graphs)]
-    stats = {"quads": len(store), "named_graphs": _count(store.oxigraph.named_graphs()), "sample": graphs}
+    stats = {"quads": len(store), "named_graphs": sum(1 for _ in store.oxigraph.named_graphs()), "sample": graphs}
     return Outcome(200, json.dumps(stats).encode(), "application/json")
 
-
-def _count(items: Iterable[object]) -> int:
-    return sum(1 for _ in items)

@@ -80,13 +80,13 @@ class PredicateStats:
 
     @classmethod
     def of(cls, store: ox.Store) -> PredicateStats:
-        """Counted over the default graph of ``store`` (one query; 0.06 s at 100k triples)."""
+        """Counted over the union of the graphs of ``store`` (one query; 0.06 s at 100k triples)."""
         query = (
             "SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) "
             "WHERE { ?s ?p ?o } GROUP BY ?p"
         )
         counts: dict[str, tuple[int, int, int]] = {}
-        for row in store.query(query):  # type: ignore[union-attr]
+        for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
             predicate, triples, subjects, objects = (row[name] for name in ("p", "n", "subjects", "objects"))
             if isinstance(predicate, ox.NamedNode):
                 counts[predicate.value] = (int(triples.value), int(subjects.value), int(objects.value))

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from citybrand_kg.serve.remembered import remembered
-
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -94,13 +92,10 @@ def _quality(value: str) -> float:
 
 RESULTS_TYPES = tuple(RESULTS_FORMATS)
 GRAPH_TYPES = tuple(GRAPH_FORMATS)
-REMEMBERED_ACCEPT = 1_000
-"""``Accept`` headers up to this length have their choices remembered (clients send a few)."""
 
 
-@remembered(256, REMEMBERED_ACCEPT)
 def preferred(accept: str | None, offered: tuple[str, ...]) -> str | None:
-    """``choose(parse_accept(accept), offered)``, remembered for short headers."""
+    """``choose(parse_accept(accept), offered)``."""
     return choose(parse_accept(accept), offered)
 
 
