@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
-from citybrand_kg.serve.store import GraphStore, uses_service
+from citybrand_kg.serve.store import GraphStore, in_predicate_order, uses_service
 
 GRAPH = Path(__file__).parent / "fixtures" / "citybrand.trig"
 DOCUMENTS = {
@@ -193,3 +193,38 @@ def test_malformed_query_is_a_query_error() -> None:
 )
 def test_service_is_found_outside_strings_iris_and_comments(query: str, service: bool) -> None:
     assert uses_service(query) is service
+
+
+def test_the_workers_copy_is_loaded_in_predicate_and_object_order() -> None:
+    """An in-memory store iterates its quads in reverse order of insertion, which is also the order
+    their nodes were allocated in: each predicate's quads, and within them each object's, come as
+    one run."""
+    store = GraphStore.open()
+    store.load(GRAPH)
+    quads = list(store.in_memory().oxigraph)
+    assert len(quads) == len(store)
+    predicates = [quad.predicate for quad in quads]
+    assert runs(predicates) == len(set(predicates)) > 10
+    pairs = [(quad.predicate, quad.object) for quad in quads]
+    assert runs(pairs) == len(set(pairs))
+
+
+def runs(items: list[object]) -> int:
+    return sum(1 for index, item in enumerate(items) if index == 0 or items[index - 1] != item)
+
+
+def test_predicate_order_moves_lines_and_changes_none() -> None:
+    lines = [
+        b'<urn:s1> <urn:b> "a literal with  spaces and a \\n" <urn:g> .',
+        b"_:x <urn:a> <urn:o> .",
+        b'<urn:s2> <urn:b> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        b"<urn:s3> <urn:a> _:y <urn:g> .",
+        b'<urn:s1> <urn:c> "lang"@zh .',
+        b"<urn:s9> <urn:a> <urn:o> .",
+        b"<urn:s0> <urn:a> <urn:o> .",
+    ]
+    ordered = in_predicate_order(b"\n".join(lines) + b"\n")
+    expected = [lines[index] for index in (1, 5, 6, 3, 2, 0, 4)]  # by predicate, object; else as given
+    assert ordered == b"\n".join(expected) + b"\n"
+    assert in_predicate_order(b"\n".join(lines)) == ordered  # no newline at the end
+    assert len(list(ox.parse(ordered, format=ox.RdfFormat.N_QUADS))) == len(lines)

@@ -70,24 +70,23 @@ def _dispatch(store: GraphStore, job: Job) -> Outcome:
 
 def run_query(store: GraphStore, job: QueryJob) -> Outcome:
     """Evaluate, cap at ``max_rows``, serialise as negotiated."""
-    result = _evaluate(store, job)
+    result, bounded = _evaluate(store, job)
     if isinstance(result, ox.QueryBoolean):
         return _boolean_outcome(result, job.accept)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions_outcome(result, job.accept, job.max_rows)
+        return _solutions_outcome(result, job.accept, job.max_rows, bounded)
     return _triples_outcome(result, job.accept, job.max_rows)
 
 
-def _evaluate(store: GraphStore, job: QueryJob) -> QueryResult:
-    """The query's result, its evaluation stopped after ``max_rows + 1`` solutions where it can be.
+def _evaluate(store: GraphStore, job: QueryJob) -> tuple[QueryResult, bool]:
+    """The query's result, and whether its evaluation stops after ``max_rows + 1`` solutions.
 
     The query is first run with ``LIMIT max_rows + 1`` appended (on a line of its own, after any
     comment). That parses only when the query has no top-level LIMIT and no trailing VALUES
     block, and then the LIMIT applies to the whole query: a SELECT gives the first rows it
     would have given anyway, an ASK the same answer. CONSTRUCT and DESCRIBE are run again as
     written, since their LIMIT counts solutions, not triples; so are the queries the appended
-    LIMIT does not fit (their parse errors are the original query's); the row cap then stops
-    their evaluation while the rows are written.
+    LIMIT does not fit (their parse errors are the original query's).
     """
     default_graph = [_graph_node(iri) for iri in job.default_graphs]
     named_graphs = [ox.NamedNode(iri) for iri in job.named_graphs]
@@ -98,8 +97,10 @@ def _evaluate(store: GraphStore, job: QueryJob) -> QueryResult:
     try:
         result = query(f"{job.sparql}\nLIMIT {job.max_rows + 1}")
     except QueryError:
-        return query(job.sparql)
-    return query(job.sparql) if isinstance(result, ox.QueryTriples) else result
+        return query(job.sparql), False
+    if isinstance(result, ox.QueryTriples):
+        return query(job.sparql), False
+    return result, True
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
@@ -114,11 +115,11 @@ def _boolean_outcome(value: ox.QueryBoolean, accept: str) -> Outcome:
     return Outcome(200, value.serialize(format=RESULTS_FORMATS[media_type]) or b"", _with_charset(media_type))
 
 
-def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int) -> Outcome:
+def _solutions_outcome(solutions: ox.QuerySolutions, accept: str, max_rows: int, bounded: bool) -> Outcome:
     media_type = preferred(accept, RESULTS_TYPES)
     if media_type is None:
         return _not_acceptable("SELECT", RESULTS_TYPES)
-    body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows)
+    body, truncated = serialize_solutions(solutions, RESULTS_FORMATS[media_type], max_rows, bounded=bounded)
     return Outcome(200, body, _with_charset(media_type), _truncation_headers(max_rows) if truncated else {})
 
 

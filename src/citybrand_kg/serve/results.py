@@ -1,8 +1,18 @@
 """Serialise SELECT / ASK results (SPARQL 1.1 JSON, XML, CSV, TSV) within the row cap.
 
-Solutions are written as TSV first, one line per row, into a sink that stops the evaluation once
-it holds ``max_rows + 1`` rows; the first ``max_rows`` are kept, and pyoxigraph's reader and
-writers turn them into the requested format (they round-trip every term exactly).
+Results come from pyoxigraph's own writers. The row cap is kept in one of two ways:
+
+* **bounded** results come from a query whose evaluation was already limited to ``max_rows + 1``
+  rows (see ``execution.run_query``). They are written in the requested format at once; a sound
+  upper bound on their rows, read off the bytes (every row of JSON opens a ``{``, of XML a
+  ``<result``, of TSV a line), settles almost every case. Only a result near the cap is read back
+  and counted exactly. (CSV cannot be read back: it is written from TSV as below.)
+* **unbounded** results are written as TSV (one line per row) into a sink that stops the
+  evaluation once it holds ``max_rows + 1`` rows.
+
+A result with more than ``max_rows`` rows is cut to its first ``max_rows`` as TSV (a TSV line is a
+row, and pyoxigraph's TSV reader and writers round-trip every term exactly), then written in the
+requested format.
 """
 
 from __future__ import annotations
@@ -10,6 +20,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 TSV = ox.QueryResultsFormat.TSV
+_ROW_MARK = {ox.QueryResultsFormat.JSON: b"{", ox.QueryResultsFormat.XML: b"<result", TSV: b"\n"}
 
 
 class _Full(Exception):
@@ -35,16 +46,25 @@ class _LineCounter:
         pass
 
 
-def serialize_solutions(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int) -> tuple[bytes, bool]:
-    """The solutions in ``fmt``, at most ``max_rows`` of them, and whether any were cut."""
-    sink = _LineCounter(max_rows + 2)  # the header line, the rows kept, and one more
-    try:
-        solutions.serialize(sink, format=TSV)  # type: ignore[arg-type]  # a duck-typed binary file
-    except _Full:
-        pass
-    lines = b"".join(sink.parts).split(b"\n")
-    truncated = len(lines) > max_rows + 2  # the header, the rows, and what follows the last newline
-    tsv = b"\n".join(lines[: max_rows + 1]) + b"\n" if truncated else b"\n".join(lines)
-    if fmt == TSV:
-        return tsv, truncated
-    return ox.parse_query_results(tsv, TSV).serialize(format=fmt) or b"", truncated
+def serialize_solutions(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int, *, bounded: bool) -> tuple[bytes, bool]:
+    """The solutions in ``fmt``, at most ``max_rows`` of them, and whether any were cut.
+
+    ``bounded``: the evaluation yields at most ``max_rows + 1`` rows.
+    """
+    if bounded and fmt in _ROW_MARK:
+        body = solutions.serialize(format=fmt) or b""
+        if body.count(_ROW_MARK[fmt]) <= max_rows:
+            return body, False
+        tsv = body if fmt == TSV else ox.parse_query_results(body, fmt).serialize(format=TSV) or b""
+    else:
+        sink = _LineCounter(max_rows + 2)  # the header line, the rows kept, and one more
+        try:
+            solutions.serialize(sink, format=TSV)  # type: ignore[arg-type]  # a duck-typed binary file
+        except _Full:
+            pass
+        tsv = b"".join(sink.parts)
+    lines = tsv.split(b"\n")
+    if len(lines) <= max_rows + 2:  # the header, the rows, and what follows the last newline
+        return (tsv if fmt == TSV else ox.parse_query_results(tsv, TSV).serialize(format=fmt) or b""), False
+    kept = b"\n".join(lines[: max_rows + 1]) + b"\n"
+    return (kept if fmt == TSV else ox.parse_query_results(kept, TSV).serialize(format=fmt) or b""), True
