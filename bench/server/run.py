@@ -1,10 +1,11 @@
 """Benchmark the citybrand-kg SPARQL endpoint against `oxigraph serve` and rdflib-endpoint.
 
-Generates graphs of the requested sizes (bench/server/generate.py), splits them into one named
-graph per document, serves the same N-Quads file with each server on 127.0.0.1 (each answering
-with the union of the graphs, as a set, for its default graph), and measures p50/p99 latency and
-throughput at 1 and 16 concurrent clients for four query shapes. Prints one markdown table per
-size.
+Generates graphs of the requested sizes (bench/server/generate.py), splits them as the citybrand-kg
+store does (one named graph per document, one entity graph: each triple in one graph), serves the
+same N-Quads file with each server on 127.0.0.1 (each answering with the union of the graphs for
+its default graph), and measures p50/p99 latency and throughput at 1 and 16 concurrent clients for
+four query shapes. For citybrand-kg it also reports the start-up time and the peak memory (RSS) of
+its whole process tree. Prints one markdown table per size.
 
     python bench/server/run.py --sizes 100000 1000000
 
@@ -24,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -56,6 +58,48 @@ SHAPES = {
 CONCURRENCY = (1, 16)
 
 
+class TreeMemory:
+    """The peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._done = pid, 0, threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+
+    def stop(self) -> None:
+        self._done.set()
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 @dataclass
 class Server:
     name: str
@@ -64,8 +108,13 @@ class Server:
     requests: int
     skipped: set[str] = field(default_factory=set)
     rows: dict[str, int] = field(default_factory=dict)  # by query, counted at the warm-up
+    memory: TreeMemory | None = None
+    startup: float = 0.0
 
     def stop(self) -> None:
+        if self.memory is not None:
+            self.memory.stop()
+            STARTS[self.name] = (self.startup, self.memory.peak)
         self.process.terminate()
         try:
             self.process.wait(20)
@@ -104,11 +153,11 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> f
 
 
 def start_ours(data: Path, work: Path, workers: int, requests: int) -> Server:
-    shutil.rmtree(work / "ours", ignore_errors=True)  # every start loads the data file afresh
+    """`citybrand-kg serve` as a user starts it: read-only, nothing kept on disk."""
     port = free_port()
     code = (
-        "import sys; from pathlib import Path; from citybrand_kg.server import serve; "
-        f"serve([Path({str(data)!r})], store_dir=Path({str(work / 'ours')!r}), port={port}, "
+        "import sys; from pathlib import Path; from citybrand_kg.serve.server import serve; "
+        f"serve([Path({str(data)!r})], store_dir=None, port={port}, "
         f"timeout=300, max_rows=1_000_000, workers={workers})"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -116,23 +165,14 @@ def start_ours(data: Path, work: Path, workers: int, requests: int) -> Server:
     return Server("citybrand-kg", f"http://127.0.0.1:{port}/sparql", process, requests)
 
 
-# Oxigraph's --union-default-graph is a bag: a triple in several document graphs matches once per
-# graph (Oxigraph issue 1919), so its answers would have more rows than the others'. Both Oxigraph
-# columns therefore get the union materialised as their default graph, as citybrand-kg's workers
-# hold it, and answer the same rows from it.
-MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
 def start_oxigraph(data: Path, work: Path, requests: int) -> Server:
     location = work / "oxigraph"
     shutil.rmtree(location, ignore_errors=True)  # every start loads the data file afresh
     subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)],
                    check=True, capture_output=True)
-    subprocess.run([str(BIN / "oxigraph"), "update", "--location", str(location), "--update", MERGE],
-                   check=True, capture_output=True)
     port = free_port()
     command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}"]
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return Server("oxigraph serve", f"http://127.0.0.1:{port}/query", process, requests)
 
@@ -140,7 +180,7 @@ def start_oxigraph(data: Path, work: Path, requests: int) -> Server:
 def start_oxigraph_memory(data: Path, requests: int) -> Server:
     """`oxigraph serve` without a location (an in-memory store), loaded over its Graph Store API."""
     port = free_port()
-    command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"]
+    command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/query", process, 60)  # empty until loaded below
@@ -148,7 +188,6 @@ def start_oxigraph_memory(data: Path, requests: int) -> Server:
         response = httpx.post(base + "/store", content=quads, headers={"Content-Type": "application/n-quads"},
                               timeout=3600)
     response.raise_for_status()
-    httpx.post(base + "/update", data={"update": MERGE}, timeout=3600).raise_for_status()
     return Server("oxigraph memory", base + "/query", process, requests)
 
 
@@ -324,23 +363,18 @@ REFERENCES = [("oxigraph memory", "oxigraph serve (memory)"), (IN_PROCESS, "pyox
 
 def bench_in_process(data: Path, requests: int) -> dict[tuple[str, int], Measure | None]:
     """A reference, not a server: each query, as written, evaluated and written as JSON by pyoxigraph
-    in this process, over a store of the merge alone (what citybrand-kg's workers query), one client."""
-    dataset = ox.Store()
-    dataset.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-    dataset.update(MERGE)
+    in this process, over an in-memory store of the quads with the union as the default graph."""
     merge = ox.Store()
-    merge.bulk_load(dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-                    format=ox.RdfFormat.N_TRIPLES)
-    del dataset
+    merge.load(path=str(data), format=ox.RdfFormat.N_QUADS)
     results: dict[tuple[str, int], Measure | None] = {}
     for shape, query in SHAPES.items():
         sparql = PREFIXES + query
-        rows = rows_of(merge.query(sparql).serialize(format=ox.QueryResultsFormat.JSON) or b"")
+        rows = rows_of(merge.query(sparql, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON) or b"")
         latencies = []
         started = time.perf_counter()
         for _ in range(requests):
             begun = time.perf_counter()
-            merge.query(sparql).serialize(format=ox.QueryResultsFormat.JSON)
+            merge.query(sparql, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
             latencies.append(time.perf_counter() - begun)
         results[(shape, 1)] = summary(latencies, requests / (time.perf_counter() - started), rows)
         results[(shape, 16)] = None
@@ -369,10 +403,12 @@ def table(size: int, triples: int, results: dict[str, Results], rounds: list[dic
     what = "p50 / p99 latency, throughput"
     if len(rounds) > 1:
         what = f"Medians over {len(rounds)} rounds (each starting every server afresh) of p50, p99 and throughput"
+    started = ", ".join(f"{name} {seconds:.1f} s, {peak / 2**20:,.0f} MB" for name, (seconds, peak) in STARTS.items())
     lines = [
         f"### {triples:,} triples",
         "",
         f"{what}. Ratios compare p50 latency.",
+        f"Start-up (to the first answer; Oxigraph's after `oxigraph load`) and peak RSS of each server's process tree: {started}.",
         "",
         f"| query | clients | rows | citybrand-kg | oxigraph serve |{extra_head} rdflib-endpoint | ours ÷ oxigraph "
         + f"| rdflib ÷ ours |{spread_head}",
@@ -414,11 +450,12 @@ Results = dict[tuple[str, int], Measure | None]
 
 def run_size(size: int, args: argparse.Namespace) -> str:
     work = args.work / f"size-{size}"
+    STARTS.clear()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     triples = generate(size, work / "graph.nt")
     data = split_into_documents(work / "graph.nt", work / "graph.nq")
-    print(f"generated {triples} triples, one named graph per document", flush=True)
+    print(f"generated {triples} triples: one named graph per document, one for the entities", flush=True)
     starters = [
         lambda: start_ours(data, work, args.workers, args.requests),
         lambda: start_oxigraph(data, work, args.requests),
@@ -438,10 +475,15 @@ def run_size(size: int, args: argparse.Namespace) -> str:
     return table(size, triples, median_of(rounds), rounds)
 
 
+STARTS: dict[str, tuple[float, int]] = {}  # server → start-up seconds, peak RSS of its process tree (bytes)
+
+
 def start(starter: Callable[[], Server], args: argparse.Namespace) -> Server:
     server = starter()
+    server.memory = TreeMemory(server.process.pid)
     try:
         ready = wait_until_up(server.endpoint, server.process, args.startup_limit)
+        server.startup = ready
         print(f"{server.name} up after {ready:.1f} s", flush=True)
         warm_up(server, args.request_timeout)
     except BaseException:

@@ -15,11 +15,18 @@ import uvloop
 
 from citybrand_kg.serve.jobs import QueryJob
 from citybrand_kg.serve.pool import QueryTimeout, ServerBusy, Worker, WorkerPool
-from citybrand_kg.serve.store import GraphStore
+from citybrand_kg.serve.store import GraphStore, Prepared, prepare
 
 
 def run_on(loop_name: str, main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return uvloop.run(main()) if loop_name == "uvloop" else asyncio.run(main())
+
+
+def _prepared(path: Path, *, writable: bool = False) -> Prepared:
+    """The store at ``path`` handed over to a pool, as a server does."""
+    folder = path.parent / "prepared"
+    folder.mkdir(exist_ok=True)
+    return prepare(GraphStore.open(path), folder, writable=writable)
 
 
 def _store_of_triples(path: Path, count: int, text: Callable[[int], str] = str) -> Path:
@@ -44,7 +51,7 @@ def test_a_worker_answers_larger_than_the_pipe_buffer(tmp_path: Path, loop_name:
     job = QueryJob(sparql="SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json", max_rows=20_000)
 
     async def main() -> tuple[int, bytes]:
-        worker = Worker.spawn(multiprocessing.get_context("spawn"), tmp_path / "store", False)
+        worker = Worker.spawn(multiprocessing.get_context("spawn"), _prepared(tmp_path / "store"), False)
         try:
             await worker.wait_ready()
             outcome = await worker.call(job)
@@ -68,7 +75,7 @@ def test_readers_reload_after_a_write_outside_any_query(tmp_path: Path) -> None:
     count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
 
     async def main() -> tuple[list[int], bytes]:
-        pool = WorkerPool(tmp_path / "store", size=2, timeout=30.0, writable=True)
+        pool = WorkerPool(_prepared(tmp_path / "store", writable=True), size=2, timeout=30.0, writable=True)
         await pool.start()
         try:
             await pool.write(UpdateJob('INSERT DATA { <urn:test:s> <urn:test:p> "written" }'))
@@ -106,7 +113,7 @@ def test_a_query_waits_for_a_busy_reader_only_as_long_as_the_timeout(tmp_path: P
     path = _store_of_triples(tmp_path / "store", 300)
 
     async def main() -> tuple[BaseException | None, BaseException | None, float, bytes]:
-        pool = WorkerPool(path, size=1, timeout=1.0, writable=False)
+        pool = WorkerPool(_prepared(path, writable=False), size=1, timeout=1.0, writable=False)
         await pool.start()
         try:
             loop = asyncio.get_running_loop()
@@ -135,7 +142,7 @@ def test_a_cancelled_request_takes_its_worker_down_with_it(tmp_path: Path, loop_
     path = _store_of_triples(tmp_path / "store", 300)
 
     async def main() -> tuple[bool, bool, int, bytes]:
-        pool = WorkerPool(path, size=1, timeout=60.0, writable=False)
+        pool = WorkerPool(_prepared(path, writable=False), size=1, timeout=60.0, writable=False)
         await pool.start()
         try:
             (worker,) = pool._workers
@@ -160,7 +167,7 @@ def test_a_rejected_update_changes_nothing_and_no_reader_reloads(tmp_path: Path)
     GraphStore.open(tmp_path / "store").close()
 
     async def main() -> tuple[int, int, list[int]]:
-        pool = WorkerPool(tmp_path / "store", size=2, timeout=30.0, writable=True)
+        pool = WorkerPool(_prepared(tmp_path / "store", writable=True), size=2, timeout=30.0, writable=True)
         await pool.start()
         try:
             before = pool.generation
@@ -175,29 +182,32 @@ def test_a_rejected_update_changes_nothing_and_no_reader_reloads(tmp_path: Path)
 
 
 def test_readers_take_their_new_copy_one_at_a_time_and_queries_meanwhile_see_the_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a write, no two readers reload at once; a query sent right after the write sees it,
-    answered by a reader that has caught up or, while none is free, by the writer."""
+    """After a write, no two readers reload at once, and only the first writes the snapshot file; a
+    query sent right after the write sees it, answered by a reader that has caught up or, while
+    none is free, by the writer."""
     from citybrand_kg.serve.jobs import UpdateJob
 
     path = _store_of_triples(tmp_path / "store", 2_000)
     count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
     refreshing: list[int] = []  # how many readers are reloading, sampled as each starts
+    written: list[bool] = []  # whether each reload wrote the snapshot file first
     running = 0
     refresh = Worker.refresh
 
-    async def counted_refresh(worker: Worker, generation: int) -> None:
+    async def counted_refresh(worker: Worker, generation: int, snapshot: Path, *, write: bool) -> None:
         nonlocal running
         running += 1
         refreshing.append(running)
+        written.append(write)
         try:
-            await refresh(worker, generation)
+            await refresh(worker, generation, snapshot, write=write)
         finally:
             running -= 1
 
     monkeypatch.setattr(Worker, "refresh", counted_refresh)
 
     async def main() -> tuple[list[bytes], list[int]]:
-        pool = WorkerPool(path, size=3, timeout=30.0, writable=True)
+        pool = WorkerPool(_prepared(path, writable=True), size=3, timeout=30.0, writable=True)
         await pool.start()
         try:
             await pool.write(UpdateJob('INSERT DATA { <urn:test:new> <urn:test:p> "written" }'))
@@ -214,3 +224,29 @@ def test_readers_take_their_new_copy_one_at_a_time_and_queries_meanwhile_see_the
     assert all(answer.splitlines()[1].startswith(b"2001") for answer in answers), answers
     assert generations == [1, 1, 1]
     assert len(refreshing) == 3 and max(refreshing) == 1
+    assert written == [True, False, False]
+
+
+def test_the_writer_fills_a_new_store_with_the_snapshot_of_a_store_in_memory(tmp_path: Path) -> None:
+    """A store in memory handed over to take writes: the writer first fills a store on disk with
+    its snapshot, so a write adds to the graph rather than starting an empty one."""
+    from citybrand_kg.serve.jobs import UpdateJob
+
+    memory = GraphStore.open()
+    memory.writable().extend(ox.Quad(ox.NamedNode(f"urn:test:s{index}"), ox.NamedNode("urn:test:p"), ox.Literal(str(index)))
+                             for index in range(50))
+    prepared = prepare(memory, tmp_path, writable=True)
+    assert prepared.fill and prepared.store == tmp_path / "store"
+    count = QueryJob(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/tab-separated-values")
+
+    async def main() -> bytes:
+        pool = WorkerPool(prepared, size=1, timeout=30.0, writable=True)
+        await pool.start()
+        try:
+            await pool.write(UpdateJob('INSERT DATA { <urn:test:new> <urn:test:p> "written" }'))
+            return (await pool.run(count)).body
+        finally:
+            await pool.close()
+
+    assert asyncio.run(main()).splitlines()[1].startswith(b"51")
+    assert len(GraphStore.open_read_only(tmp_path / "store")) == 51

@@ -28,9 +28,9 @@ def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
 def test_a_signal_stops_serve_and_removes_its_store(signum: int, tmp_path: Path) -> None:
     process, url, lines = _serve(tmp_path)
     assert httpx.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).status_code == 200
-    assert list(tmp_path.glob("citybrand-kg-store-*")), "the store should live in TMPDIR while serving"
+    assert list(tmp_path.glob("citybrand-kg-*")), "the snapshot should live in TMPDIR while serving"
     process.send_signal(signum)
     assert process.wait(60) == 0, "".join(lines)
-    assert not list(tmp_path.glob("citybrand-kg-store-*")), "the temporary store was left behind"
+    assert not list(tmp_path.glob("citybrand-kg-*")), "the temporary folder was left behind"
     said = "".join(lines)
     assert "interrupted" not in said and "Traceback" not in said, said

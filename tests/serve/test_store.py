@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citybrand_kg.errors import GraphError, QueryError, StoreError
-from citybrand_kg.serve.store import GraphStore, in_predicate_order, uses_service
+from citybrand_kg.serve.store import GraphStore, uses_service, write_in_predicate_order
 
 GRAPH = Path(__file__).parent / "fixtures" / "citybrand.trig"
 DOCUMENTS = {
@@ -213,7 +213,8 @@ def runs(items: list[object]) -> int:
     return sum(1 for index, item in enumerate(items) if index == 0 or items[index - 1] != item)
 
 
-def test_predicate_order_moves_lines_and_changes_none() -> None:
+@pytest.mark.parametrize("buckets", [1, 3, 64])
+def test_predicate_order_moves_lines_and_changes_none(tmp_path: Path, buckets: int) -> None:
     lines = [
         b'<urn:s1> <urn:b> "a literal with  spaces and a \\n" <urn:g> .',
         b"_:x <urn:a> <urn:o> .",
@@ -223,8 +224,13 @@ def test_predicate_order_moves_lines_and_changes_none() -> None:
         b"<urn:s9> <urn:a> <urn:o> .",
         b"<urn:s0> <urn:a> <urn:o> .",
     ]
-    ordered = in_predicate_order(b"\n".join(lines) + b"\n")
-    expected = [lines[index] for index in (1, 5, 6, 3, 2, 0, 4)]  # by predicate, object; else as given
-    assert ordered == b"\n".join(expected) + b"\n"
-    assert in_predicate_order(b"\n".join(lines)) == ordered  # no newline at the end
-    assert len(list(ox.parse(ordered, format=ox.RdfFormat.N_QUADS))) == len(lines)
+    (tmp_path / "in.nq").write_bytes(b"\n".join(lines))  # no newline at the end
+    write_in_predicate_order(tmp_path / "in.nq", tmp_path / "out.nq", buckets)
+    ordered = (tmp_path / "out.nq").read_bytes().split(b"\n")
+    assert ordered.pop() == b"" and sorted(ordered) == sorted(lines)
+    predicates = [line.split(b" ")[1] for line in ordered]
+    assert runs(predicates) == len(set(predicates))  # each predicate's lines together
+    for predicate in set(predicates):  # in object order, equal ones as given
+        mine = [line for line in ordered if line.split(b" ")[1] == predicate]
+        assert mine == sorted((line for line in lines if line.split(b" ")[1] == predicate), key=lambda line: line.split(b" ", 1)[1])
+    assert len(list(ox.parse(b"\n".join(ordered), format=ox.RdfFormat.N_QUADS))) == len(lines)

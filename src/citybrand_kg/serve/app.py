@@ -40,7 +40,7 @@ from citybrand_kg.serve.pool import QueryTimeout, ServerBusy, WorkerFailed
 from citybrand_kg.serve.protocol import ProtocolError, SparqlRequest, parse_sparql_request
 from citybrand_kg.serve.runtime import Runtime, authorize, outcome_response
 from citybrand_kg.serve.settings import ServerSettings
-from citybrand_kg.serve.store import GraphStore, uses_service
+from citybrand_kg.serve.store import GraphStore, Prepared, prepare, uses_service
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,12 @@ PAGE_HEADERS = {
 }
 
 
-def create_app(store: GraphStore, settings: ServerSettings | None = None) -> Starlette:
-    """The app serving ``store``; it takes the store over (worker processes reopen its directory)."""
+def create_app(store: GraphStore | Prepared, settings: ServerSettings | None = None) -> Starlette:
+    """The app serving ``store``, which it takes over (see :func:`citybrand_kg.serve.store.prepare`)."""
     settings = settings or ServerSettings()
-    path, temporary = _hand_over(store)
-    runtime = Runtime(path, settings, temporary=temporary)
+    if isinstance(store, GraphStore):
+        store = prepare(store, Path(tempfile.mkdtemp(prefix="citybrand-kg-")), writable=settings.allow_update)
+    runtime = Runtime(store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -75,19 +76,6 @@ def create_app(store: GraphStore, settings: ServerSettings | None = None) -> Sta
     )
     app.state.runtime = runtime
     return app
-
-
-def _hand_over(store: GraphStore) -> tuple[Path, bool]:
-    """Close the caller's handle; an in-memory store is first copied into a temporary directory."""
-    if store.path is not None:
-        store.close()
-        return store.path, False
-    path = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-"))
-    on_disk = GraphStore.open(path)
-    on_disk.oxigraph.bulk_load(store.oxigraph.dump(format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
-    on_disk.close()
-    store.close()
-    return path, True
 
 
 def _routes() -> list[Route | Mount]:

@@ -4,8 +4,9 @@ pyoxigraph releases the GIL while it evaluates a query but offers no way to canc
 query runs in a worker process; when a query outlives the timeout its worker is killed and a new
 one takes its place, while the other workers keep answering.
 
-Each reader holds one copy of the dataset in memory (:meth:`GraphStore.in_memory`, taken from a
-read-only snapshot of the store on disk). Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go
+Each reader holds one copy of the dataset in memory: loaded from the prepared snapshot file at
+first (:class:`citybrand_kg.serve.store.Prepared`), from a read-only snapshot of the store on disk
+after a write (:meth:`GraphStore.in_memory`). Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go
 to a single writer process that holds the store read-write. A write that succeeded raises the
 generation; a rejected one changes nothing. Readers of an older generation take a new copy one at
 a time, in the background, outside any query's timeout. No query is answered from a copy older
@@ -32,7 +33,7 @@ from typing import Any
 from citybrand_kg.errors import StoreError
 from citybrand_kg.serve.execution import execute
 from citybrand_kg.serve.jobs import Job, Outcome
-from citybrand_kg.serve.store import GraphStore
+from citybrand_kg.serve.store import GraphStore, Prepared
 from citybrand_kg.terminal import counted
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,14 @@ class WorkerFailed(StoreError):
     """The worker process died while running the job."""
 
 
-def worker_main(conn: Connection, path: str, writable: bool) -> None:
-    """Entry point of a worker process: open the store, answer jobs until told to stop."""
+def worker_main(conn: Connection, snapshot: Path, path: Path | None, writable: bool, fill: bool = False) -> None:
+    """Entry point of a worker process: open the store (the writer: the store at ``path``, first
+    filled with the ``snapshot`` if ``fill``; a reader: a copy of the ``snapshot`` file), answer
+    jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = _open(path, writable)
+    store = GraphStore.open(path) if writable else GraphStore.copy_of(snapshot)
+    if fill:
+        store.fill(snapshot)
     conn.send(READY)
     while True:
         try:
@@ -66,30 +71,31 @@ def worker_main(conn: Connection, path: str, writable: bool) -> None:
             return
         if job is None:
             return
-        if job == RELOAD:
+        if isinstance(job, tuple) and job[0] == RELOAD:  # (RELOAD, snapshot file, whether to write it first)
             store.close()
-            store = _open(path, writable)
+            if job[2]:
+                _write_snapshot(path, job[1])
+            store = GraphStore.copy_of(job[1])
             conn.send(READY)
             continue
         conn.send(execute(store, job))
 
 
-def _open(path: str, writable: bool, attempts: int = 6) -> GraphStore:
-    """Open the store for a worker. A read-only snapshot taken while the writer is compacting can
-    find a table file gone (RocksDB reports corruption); taking the snapshot again then succeeds."""
-    if writable:
-        return GraphStore.open(Path(path))
+def _write_snapshot(path: Path | None, target: Path, attempts: int = 6) -> None:
+    """Write the snapshot of the store at ``path``, read-only. A snapshot taken while the writer is
+    compacting can find a table file gone (RocksDB reports corruption); taking it again then succeeds."""
+    if path is None:
+        raise StoreError("there is no store to take a new copy from.")
     for attempt in range(attempts):
         try:
-            snapshot = GraphStore.open_read_only(Path(path))
-            copy = snapshot.in_memory()
+            snapshot = GraphStore.open_read_only(path)
+            snapshot.write_snapshot(target)
             snapshot.close()
-            return copy
+            return
         except (RuntimeError, OSError, StoreError):
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")
 
 
 class Worker:
@@ -101,12 +107,14 @@ class Worker:
         self.generation = generation  # the pool's count of writes its copy reflects
 
     @classmethod
-    def spawn(cls, context: Any, path: Path, writable: bool, generation: int = 0) -> Worker:
+    def spawn(cls, context: Any, prepared: Prepared, writable: bool, *, fill: bool = False) -> Worker:
+        """A reader starts with the prepared snapshot (generation 0), and catches up from there."""
         parent, child = context.Pipe()
-        process = context.Process(target=worker_main, args=(child, str(path), writable), daemon=True)
+        arguments = (child, prepared.snapshot, prepared.store, writable, fill)
+        process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
-        return cls(process, parent, generation)
+        return cls(process, parent, 0)
 
     async def wait_ready(self) -> None:
         try:
@@ -123,9 +131,10 @@ class Worker:
             raise WorkerFailed(f"a worker process answered {outcome!r}.")
         return outcome
 
-    async def refresh(self, generation: int) -> None:
-        """Take a copy of the store as it is now (the pool's ``generation``)."""
-        self._send(RELOAD)
+    async def refresh(self, generation: int, snapshot: Path, *, write: bool) -> None:
+        """Take a copy of the store as it is now (the pool's ``generation``) from the ``snapshot``
+        file, which this reader first writes if ``write``."""
+        self._send((RELOAD, snapshot, write))
         if await self._receive() != READY:
             raise WorkerFailed("a worker process did not reload.")
         self.generation = generation
@@ -179,8 +188,8 @@ def _settle(future: asyncio.Future[None]) -> None:
 class WorkerPool:
     """Readers answer queries in parallel; one optional writer applies updates in order."""
 
-    def __init__(self, path: Path, *, size: int, timeout: float, writable: bool) -> None:
-        self.path = path
+    def __init__(self, prepared: Prepared, *, size: int, timeout: float, writable: bool) -> None:
+        self.prepared = prepared
         self.size = size
         self.timeout = timeout
         self.writable = writable
@@ -191,6 +200,7 @@ class WorkerPool:
         self._idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()
         self._stale: list[Worker] = []  # readers waiting for their turn to take a new copy
         self._refreshing: asyncio.Task[None] | None = None
+        self._snapshot = (0, prepared.snapshot)  # the newest snapshot file and its generation
         self._workers: set[Worker] = set()
         self._writer: Worker | None = None
         self._writer_lock = asyncio.Lock()
@@ -200,14 +210,14 @@ class WorkerPool:
         """Start every worker and wait until each has opened the store."""
         readers = [self._spawn(writable=False) for _ in range(self.size)]
         if self.writable:
-            self._writer = self._spawn(writable=True)
+            self._writer = self._spawn(writable=True, fill=self.prepared.fill)
         await asyncio.gather(*(worker.wait_ready() for worker in [*readers, *([self._writer] if self._writer else [])]))
         for worker in readers:
             self._idle.put_nowait(worker)
         logger.info("%s ready%s", counted(self.size, "query worker"), ", and one for updates" if self.writable else "")
 
-    def _spawn(self, *, writable: bool) -> Worker:
-        worker = Worker.spawn(self._context, self.path, writable, self.generation)
+    def _spawn(self, *, writable: bool, fill: bool = False) -> Worker:
+        worker = Worker.spawn(self._context, self.prepared, writable, fill=fill)
         self._workers.add(worker)
         return worker
 
@@ -248,16 +258,30 @@ class WorkerPool:
             self._refreshing = asyncio.create_task(self._refresh_stale())
 
     async def _refresh_stale(self) -> None:
-        """Readers take their new copy one at a time, the others answering meanwhile."""
+        """Readers take their new copy one at a time, the others answering meanwhile. The first
+        reader to catch up with a write writes the snapshot file of the store; the next ones load it."""
         while self._stale:
             worker = self._stale.pop(0)
             try:
                 while worker.generation != self.generation:
-                    await asyncio.wait_for(worker.refresh(self.generation), START_TIMEOUT)
+                    generation, snapshot = self._snapshot
+                    write = generation != self.generation
+                    if write:
+                        generation, snapshot = self.generation, self.prepared.temporary / f"snapshot-{self.generation}.nq"
+                    await asyncio.wait_for(worker.refresh(generation, snapshot, write=write), START_TIMEOUT)
+                    if write:
+                        self._forget(self._snapshot[1])
+                        self._snapshot = (generation, snapshot)
             except (WorkerFailed, TimeoutError):
                 await self._replace_reader(worker)
                 continue
+            logger.info("query worker %s holds the copy after write %d", worker.process.pid, worker.generation)
             self._idle.put_nowait(worker)
+
+    def _forget(self, snapshot: Path) -> None:
+        """Remove a snapshot file no reader will load again (the prepared one stays, for new readers)."""
+        if snapshot != self.prepared.snapshot:
+            snapshot.unlink(missing_ok=True)
 
     def _background(self, coroutine: Any) -> None:
         task = asyncio.create_task(coroutine)

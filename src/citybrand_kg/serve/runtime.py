@@ -6,7 +6,6 @@ import hmac
 import json
 import logging
 import shutil
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from citybrand_kg.serve.jobs import Job, Outcome, StatsJob
 from citybrand_kg.serve.pool import WorkerPool
 from citybrand_kg.serve.protocol import ProtocolError
 from citybrand_kg.serve.settings import ServerSettings
+from citybrand_kg.serve.store import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +23,11 @@ logger = logging.getLogger(__name__)
 class Runtime:
     """The pool that runs jobs, plus a per-generation cache of the dataset statistics."""
 
-    def __init__(self, store_path: Path, settings: ServerSettings, *, temporary: bool) -> None:
-        self.store_path = store_path
+    def __init__(self, prepared: Prepared, settings: ServerSettings) -> None:
+        self.prepared = prepared
         self.settings = settings
-        self.temporary = temporary
         self.pool = WorkerPool(
-            store_path,
+            prepared,
             size=settings.workers,
             timeout=settings.timeout,
             writable=settings.allow_update,
@@ -40,8 +39,7 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.pool.close()
-        if self.temporary:
-            shutil.rmtree(self.store_path, ignore_errors=True)
+        shutil.rmtree(self.prepared.temporary, ignore_errors=True)
 
     async def read(self, job: Job) -> Outcome:
         return await self.pool.run(job)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import shutil
 import signal
 import socket
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from citybrand_kg.errors import UsageError
 from citybrand_kg.serve.app import create_app
 from citybrand_kg.serve.settings import ServerSettings
-from citybrand_kg.serve.store import GraphStore
+from citybrand_kg.serve.store import Prepared, prepare_files
+from citybrand_kg.terminal import counted
 
 __all__ = ["serve"]
 
@@ -49,19 +52,26 @@ def serve(
     if store_dir is None and not graphs and not allow_update:
         raise UsageError("no graph to serve: name graph files (citybrand-kg build writes out/graph.trig), a --store folder, or --allow-update to fill an empty store.")
     _check_port(host, port)
-    temporary = Path(tempfile.mkdtemp(prefix="citybrand-kg-store-")) if store_dir is None else None
+    folder = Path(tempfile.mkdtemp(prefix="citybrand-kg-"))
     previous = _stop_on_signals()
     try:
-        store = GraphStore.open(store_dir or temporary)
-        store.load_all(graphs)
-        _run(create_app(store, settings), host, port, ready_message)
+        prepared = _loaded(graphs, store_dir, folder, writable=allow_update)
+        _run(create_app(prepared, settings), host, port, ready_message)
     except _Stopped as stop:
         logger.info("citybrand-kg: stopped (%s).", signal.Signals(stop.signum).name)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        if temporary is not None:
-            shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _loaded(graphs: list[Path], store_dir: Path | None, folder: Path, *, writable: bool) -> Prepared:
+    """The graph files loaded and prepared in a process of its own (:func:`prepare_files`)."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        prepared, reports = pool.submit(prepare_files, graphs, store_dir, folder, writable=writable).result()
+    for report in reports:
+        logger.info("loaded %s: %s into %s", report.path, counted(report.quads, "quad"), counted(len(report.graphs), "graph"))
+    return prepared
 
 
 class _Stopped(Exception):
