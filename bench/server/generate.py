@@ -2,7 +2,8 @@
 
 Documents with sentences and NIF mentions, events with organisers, partners and places,
 media outlets with countries, brand labels, quantities, and one cbo:Assertion per relation.
-Deterministic for a given size (seeded), written as N-Triples.
+Deterministic for a given size (seeded), written as N-Quads in the layout of ontology/README.md:
+each document's own nodes in its graph, every other triple once in the entity graph.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
+ENTITIES = f"{CBR}graph/entities"
 
 SYLLABLES = "杭州西湖运河文化旅游国际交流媒体合作论坛博览会品牌城市数字经济丝路艺术音乐电影体育青年创新"
 EVENT_KINDS = ["论坛", "博览会", "文化周", "音乐节", "电影节", "峰会", "展览"]
@@ -53,6 +55,7 @@ class Generator:
         self.orgs = [self.entity("organization", "Organization", self.name(3) + self.random.choice(ORG_KINDS))
                      for _ in range(10 * scale + 20)]
         self.triples: list[str] = []
+        self.graph = ENTITIES  # the graph the next triples go to
 
     def name(self, length: int) -> str:
         return "".join(self.random.choice(SYLLABLES) for _ in range(length))
@@ -62,7 +65,7 @@ class Generator:
         return (f"{CBR}{kind}/{key}", cls, label)
 
     def emit(self, subject: str, predicate: str, obj: str) -> None:
-        self.triples.append(f"{iri(subject)} {iri(predicate)} {obj} .")
+        self.triples.append(f"{iri(subject)} {iri(predicate)} {obj} {iri(self.graph)} .")
 
     def describe(self, entity: tuple[str, str, str]) -> None:
         subject, cls, label = entity
@@ -90,12 +93,12 @@ class Generator:
         sentence = f"{event[2]}在{city[2]}举办，由{organizer[2]}主办，{partners[0][2]}和{partners[1][2]}参与合作。"
         body = (self.name(20) + "。") * 3 + sentence + (self.name(24) + "。") * 4
         doc = f"{CBR}doc/" + hashlib.sha256(body.encode()).hexdigest()[:16]
+        self.graph = doc
         self.emit(doc, RDF + "type", iri(CBO + "Document"))
         self.emit(doc, RDF + "type", iri(NIF + "Context"))
         self.emit(doc, NIF + "isString", text(body))
         self.emit(doc, DCT + "source", text(f"doc-{number:06d}.txt"))
         self.emit(doc, CBO + "date", typed(2015 + number % 10, "gYear"))
-        self.describe(event)
         begin = body.index(sentence)
         sentence_iri = self.sentences(doc, body, begin, begin + len(sentence))
         for entity in [event, city, organizer, *partners[:2]]:
@@ -103,8 +106,11 @@ class Generator:
         relations = [(event, "location", city), (event, "organizer", organizer)]
         relations += [(event, "partner", partner) for partner in partners]
         for subject, predicate, obj in relations:
-            self.emit(subject[0], CBO + predicate, iri(obj[0]))
             self.assertion(subject[0], predicate, obj[0], sentence_iri)
+        self.graph = ENTITIES
+        self.describe(event)
+        for subject, predicate, obj in relations:
+            self.emit(subject[0], CBO + predicate, iri(obj[0]))
         self.quantity(doc, event, number)
 
     def sentences(self, doc: str, body: str, begin: int, end: int) -> str:
@@ -153,7 +159,7 @@ class Generator:
 
 
 def generate(target: int, path: Path) -> int:
-    """Write about ``target`` triples to ``path`` (N-Triples); returns the number written."""
+    """Write about ``target`` triples to ``path`` (N-Quads); returns the number written."""
     lines = list(Generator(target).lines())
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)

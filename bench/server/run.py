@@ -1,7 +1,7 @@
 """Benchmark the citybrand-kg SPARQL endpoint against `oxigraph serve` and rdflib-endpoint.
 
-Generates graphs of the requested sizes (bench/server/generate.py), splits them as the citybrand-kg
-store does (one named graph per document, one entity graph: each triple in one graph), serves the
+Generates graphs of the requested sizes (bench/server/generate.py) in the layout citybrand-kg
+writes (one named graph per document, one entity graph: each triple in one graph), serves the
 same N-Quads file with each server on 127.0.0.1 (each answering with the union of the graphs for
 its default graph), and measures p50/p99 latency and throughput at 1 and 16 concurrent clients for
 four query shapes. For citybrand-kg it also reports the start-up time and the peak memory (RSS) of
@@ -435,16 +435,6 @@ def table(size: int, triples: int, results: dict[str, Results], rounds: list[dic
     return "\n".join(lines)
 
 
-def split_into_documents(source: Path, target: Path) -> Path:
-    """The same quads the citybrand-kg store makes of a Turtle file, as N-Quads for every server."""
-    from citybrand_kg.serve.store import GraphStore
-
-    store = GraphStore.open()
-    store.load(source)
-    store.oxigraph.dump(str(target), format=ox.RdfFormat.N_QUADS)
-    return target
-
-
 Results = dict[tuple[str, int], Measure | None]
 
 
@@ -453,8 +443,8 @@ def run_size(size: int, args: argparse.Namespace) -> str:
     STARTS.clear()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    triples = generate(size, work / "graph.nt")
-    data = split_into_documents(work / "graph.nt", work / "graph.nq")
+    data = work / "graph.nq"
+    triples = generate(size, data)
     print(f"generated {triples} triples: one named graph per document, one for the entities", flush=True)
     starters = [
         lambda: start_ours(data, work, args.workers, args.requests),

@@ -25,7 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate
-from run import ROOT, TreeMemory, free_port, split_into_documents, wait_until_up
+from run import ROOT, TreeMemory, free_port, wait_until_up
 
 TOKEN = "bench-token"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?class }"
@@ -41,9 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    triples = generate(args.size, args.work / "graph.nt")
-    data = split_into_documents(args.work / "graph.nt", args.work / "graph.nq")
-    (args.work / "graph.nt").unlink()
+    data = args.work / "graph.nq"
+    triples = generate(args.size, data)
     port = free_port()
     code = (
         "import logging; logging.basicConfig(level=logging.INFO, format='%(created).3f %(message)s'); "

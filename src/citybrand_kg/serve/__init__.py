@@ -2,6 +2,6 @@
 
 :mod:`.server` (``serve(...)``: load graphs, start the workers, run the HTTP server),
 :mod:`.app` (``create_app(store, settings)``: routes, the protocol, the page), :mod:`.pool`
-(query workers), :mod:`.store` (the pyoxigraph store and its views), :mod:`.joinorder`,
+(query workers), :mod:`.store` (the pyoxigraph store, its layout and its snapshots),
 :mod:`.query` (``citybrand-kg query`` over graph files).
 """
