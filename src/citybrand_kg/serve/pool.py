@@ -4,14 +4,15 @@ pyoxigraph releases the GIL while it evaluates a query but offers no way to canc
 query runs in a worker process; when a query outlives the timeout its worker is killed and a new
 one takes its place, while the other workers keep answering.
 
-Each reader holds one copy of the dataset in memory: loaded from the prepared snapshot file at
-first (:class:`citybrand_kg.serve.store.Prepared`), from a read-only snapshot of the store on disk
-after a write (:meth:`GraphStore.in_memory`). Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go
-to a single writer process that holds the store read-write. A write that succeeded raises the
-generation; a rejected one changes nothing. Readers of an older generation take a new copy one at
-a time, in the background, outside any query's timeout. No query is answered from a copy older
-than the last write: while no reader of the current generation is free, the writer answers from
-the store itself.
+Each reader holds one copy of the dataset in memory, loaded from a snapshot file
+(:meth:`GraphStore.copy_of`): the one prepared at start-up
+(:class:`citybrand_kg.serve.store.Prepared`), later one written from the store on disk. Writes
+(SPARQL Update, Graph Store PUT/POST/DELETE) go to a single writer process that holds the store
+read-write. A write that succeeded raises the generation; a rejected one changes nothing. Readers
+of an older generation take a new copy one at a time, in the background, outside any query's
+timeout: the first writes the snapshot of the new generation, the next ones load it. No query is
+answered from a copy older than the last write: while no reader of the current generation is
+free, the writer answers from the store itself.
 
 The parent talks to each worker over a :class:`multiprocessing.connection.Connection`; the event
 loop waits until an answer can be read, then reads it.
