@@ -1,4 +1,4 @@
-"""`citybrand-kg serve` as a process: Ctrl-C or SIGTERM stop it cleanly and remove its temporary store."""
+"""`citybrand-kg serve` as a process: Ctrl-C or SIGTERM stop it cleanly and remove its temporary files."""
 
 from __future__ import annotations
 
@@ -25,12 +25,17 @@ def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_stops_serve_and_removes_its_store(signum: int, tmp_path: Path) -> None:
+def test_a_signal_stops_serve_and_removes_its_temporary_files(signum: int, tmp_path: Path) -> None:
     process, url, lines = _serve(tmp_path)
-    assert httpx.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).status_code == 200
-    assert list(tmp_path.glob("citybrand-kg-*")), "the snapshot should live in TMPDIR while serving"
-    process.send_signal(signum)
-    assert process.wait(60) == 0, "".join(lines)
+    try:
+        assert httpx.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).status_code == 200
+        assert list(tmp_path.glob("citybrand-kg-*")), "the snapshot should live in TMPDIR while serving"
+        process.send_signal(signum)
+        assert process.wait(60) == 0, "".join(lines)
+    finally:  # a failed assertion above must not leave the server running
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
     assert not list(tmp_path.glob("citybrand-kg-*")), "the temporary folder was left behind"
     said = "".join(lines)
     assert "interrupted" not in said and "Traceback" not in said, said
