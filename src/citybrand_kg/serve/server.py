@@ -10,7 +10,6 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +66,8 @@ def serve(
 
 def _loaded(graphs: list[Path], store_dir: Path | None, folder: Path, *, writable: bool) -> Prepared:
     """The graph files loaded and prepared in a process of its own (:func:`prepare_files`)."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        prepared, reports = pool.submit(prepare_files, graphs, store_dir, folder, writable=writable).result()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving it (a signal too) ends the process at once
+        prepared, reports = pool.apply(prepare_files, (graphs, store_dir, folder), {"writable": writable})
     for report in reports:
         logger.info("loaded %s: %s into %s", report.path, counted(report.quads, "quad"), counted(len(report.graphs), "graph"))
     return prepared
