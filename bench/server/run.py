@@ -152,7 +152,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> f
     raise RuntimeError(f"{url}: not up after {limit} s")
 
 
-def start_ours(data: Path, work: Path, workers: int, requests: int) -> Server:
+def start_ours(data: Path, workers: int, requests: int) -> Server:
     """`citybrand-kg serve` as a user starts it: read-only, nothing kept on disk."""
     port = free_port()
     code = (
@@ -447,7 +447,7 @@ def run_size(size: int, args: argparse.Namespace) -> str:
     triples = generate(size, data)
     print(f"generated {triples} triples: one named graph per document, one for the entities", flush=True)
     starters = [
-        lambda: start_ours(data, work, args.workers, args.requests),
+        lambda: start_ours(data, args.workers, args.requests),
         lambda: start_oxigraph(data, work, args.requests),
     ]
     if args.oxigraph_memory:

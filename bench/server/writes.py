@@ -58,7 +58,10 @@ def main() -> None:
         startup = wait_until_up(url, process, 3600)
         print(f"{triples:,} triples: up after {startup:.1f} s; peak RSS so far {memory.peak / 2**20:,.0f} MB", flush=True)
         with httpx.Client(timeout=120) as client:
-            ask = lambda query: client.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"})  # noqa: E731
+
+            def ask(query: str) -> httpx.Response:
+                return client.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+
             before = [_timed(lambda: ask(COUNT)) for _ in range(5)]
             watcher = _Watcher(url, args.watch)
             sent, sent_at = time.perf_counter(), time.time()

@@ -90,8 +90,10 @@ def _write_snapshot(path: Path | None, target: Path, attempts: int = 6) -> None:
     for attempt in range(attempts):
         try:
             snapshot = GraphStore.open_read_only(path)
-            snapshot.write_snapshot(target)
-            snapshot.close()
+            try:
+                snapshot.write_snapshot(target)
+            finally:
+                snapshot.close()
             return
         except (RuntimeError, OSError, StoreError):
             if attempt == attempts - 1:
@@ -102,10 +104,10 @@ def _write_snapshot(path: Path | None, target: Path, attempts: int = 6) -> None:
 class Worker:
     """One worker process and the parent's end of its connection."""
 
-    def __init__(self, process: BaseProcess, conn: Connection, generation: int) -> None:
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process = process
         self.conn = conn
-        self.generation = generation  # the pool's count of writes its copy reflects
+        self.generation = 0  # the pool's count of writes its copy reflects: a new worker has the prepared snapshot
 
     @classmethod
     def spawn(cls, context: Any, prepared: Prepared, writable: bool, *, fill: bool = False) -> Worker:
@@ -115,7 +117,7 @@ class Worker:
         process = context.Process(target=worker_main, args=arguments, daemon=True)
         process.start()
         child.close()
-        return cls(process, parent, 0)
+        return cls(process, parent)
 
     async def wait_ready(self) -> None:
         try:
