@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citybrand_kg.errors import InputError
-from citybrand_kg.extract.entities import implied_entities, link_mentions, merge_entities, suffix_platforms
+from citybrand_kg.extract.entities import gazetteer_entity, implied_entities, link_mentions, merge_entities, places_named_in_labels, suffix_platforms
 from citybrand_kg.extract.gazetteers import Lexicon, load_lexicon
 from citybrand_kg.extract.letter_facts import document_facts, letter_facts, letter_mentions
 from citybrand_kg.extract.mentions import Recognisers, document_mentions
@@ -83,10 +83,12 @@ class Extractor:
         mentions = document_mentions(text, norm, sentences, tokens, from_letter, self.recognisers, places, blocked)
         del tokens
         entities, linked = link_mentions(doc_key, mentions, self.lexicon)
+        named_places = places_named_in_labels(entities, self.lexicon)
         facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand)
+        facts = replace(facts, brand_places=tuple((brand, gazetteer_entity(place).key) for brand, place in named_places.items()))
         relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
         own_entities, own_relations = letter_facts(doc_key, sentences, letter, places, facts, self._parties)
-        own_entities += implied_entities([*relations, *own_relations], city_entry, self._suffix_platforms, {e.key for e in entities})
+        own_entities += implied_entities([*relations, *own_relations], city_entry, self._suffix_platforms, {e.key for e in entities}, named_places.values())
         return Extraction(
             document=document,
             doc_key=doc_key,

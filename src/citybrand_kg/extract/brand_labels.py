@@ -44,7 +44,7 @@ class BrandLabels:
         self.cue = re.compile(word_alternation(w("brand_cues")))
         tails = word_alternation(w("brand_tails"))
         self.cue_tail = re.compile(rf"[^。;；“”]{{0,12}}?((?:“[^“”\n]{{1,80}}”[^“”。;；,，]{{0,8}}?[、,，]?\s*)+)等?[^。;；,，]{{0,10}}?(?:{tails})")
-        self.quote_tail = re.compile(r"“(?P<n>[^“”\n]{2,24})”(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
+        self.quote_tail = re.compile(r"(?P<n>(?:“[^“”\n]{2,24}”、?)+)等?(?:[两三四五六七八九十]|\d{1,2})?[大张个]?(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
         self.epithet_heads = tuple(w("brand_epithets"))
         epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
@@ -85,8 +85,8 @@ class BrandLabels:
     def _quoted(self, view: SentenceView) -> list[Mention]:
         out = []
         text = view.text
-        for m in self.quote_tail.finditer(text):
-            for part in re.finditer(r"[^、]+", m["n"]):  # “甲、乙”品牌优势: two labels
+        for m in self.quote_tail.finditer(text):  # “甲”“乙”等品牌, “甲、乙”品牌优势: each label
+            for part in re.finditer(r"[^、“”]+", m["n"]):
                 begin, end = m.start("n") + part.start(), m.start("n") + part.end()
                 out.append(self.rules.mention(view, begin, end, T.BRAND_LABEL, clean(text[begin:end]), "pattern:brand-quote", 40))
         for quote in _QUOTED_4_60.finditer(text):

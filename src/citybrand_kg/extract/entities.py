@@ -203,11 +203,29 @@ def suffix_platforms(lexicon: Lexicon) -> tuple[tuple[str, Entity], ...]:
     )
 
 
-def implied_entities(relations: list[Relation], city_entry: GazetteerEntry | None, platforms: tuple[tuple[str, Entity], ...], known: set[str]) -> list[Entity]:
+_ADMINISTRATIVE = ("prov:", "pref:", "city:", "county:", "district:")
+
+
+def places_named_in_labels(entities: Iterable[Entity], lexicon: Lexicon) -> dict[str, GazetteerEntry]:
+    """The Chinese province, city, county or district a brand label names (好客山东 → 山东省,
+    某地风景独好 → that place): brand key → the longest such place in its label. Macro-regions
+    (江南, 岭南) and risky short names describe a kind of place, not the one branded."""
+    out = {}
+    for entity in entities:
+        if entity.type is not T.BRAND_LABEL:
+            continue
+        rows = [(m.end - m.begin, -m.begin, lexicon.entries[m.ids[0]]) for m in lexicon.index.find(entity.label)]
+        rows = [row for row in rows if row[2].country == "CN" and row[2].id.startswith(_ADMINISTRATIVE)]
+        if rows:
+            out[entity.key] = max(rows, key=lambda row: row[:2])[2]
+    return out
+
+
+def implied_entities(relations: list[Relation], city_entry: GazetteerEntry | None, platforms: tuple[tuple[str, Entity], ...], known: set[str], places: Iterable[GazetteerEntry] = ()) -> list[Entity]:
     """Nodes a relation points at without a mention: the document's city (brandOf), a platform
-    named only by an account's suffix (“某某”头条号 → 今日头条)."""
+    named only by an account's suffix (“某某”头条号 → 今日头条), a place named inside a brand label."""
     implied = {entity.key: entity for _suffix, entity in platforms}
-    if city_entry is not None:
-        implied[gazetteer_entity(city_entry).key] = gazetteer_entity(city_entry)
+    for entry in (*places, *((city_entry,) if city_entry is not None else ())):
+        implied[gazetteer_entity(entry).key] = gazetteer_entity(entry)
     used = {r.object for r in relations} - known
     return [implied[key] for key in sorted(used) if key in implied]

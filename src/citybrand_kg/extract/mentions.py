@@ -111,6 +111,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
 
 
 _QUALIFIED = (T.EVENT, T.ORGANIZATION, T.GOVERNMENT_BODY, T.BRAND_LABEL, T.CREATIVE_WORK)
+_QUOTED_ITEMS = ("pattern:brand-list", "pattern:brand-quote")  # items of a quoted list: the quotation says where each begins
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年?(?=\D)")
 
 
@@ -121,7 +122,8 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
     - a leading foreign country (意大利某博物馆, 法国某电影节) or, for a brand label,
       the city or region it belongs to (广州花城 → 花城) becomes a mention of its own: the span starts
       after it and the relations stage links the two. A label that is the whole of a quotation
-      (“某地烧烤”) is kept as written: the quotation marks say where it begins.
+      (“某地烧烤”) or an item of a quoted list (“某朝古都、某地水城”) is kept as written: the
+      quotation marks and the list's separators say where it begins.
     """
     if mention.source in ("gazetteer", "letter", "quantity", "pattern:embassy", "pattern:foreign-ministry") or mention.type not in _QUALIFIED:
         return mention  # a mission's sending country is part of its name (韩国驻沈阳总领事馆), and a ministry's (法国文化部)
@@ -129,7 +131,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
     if mention.type is T.EVENT and (year := _YEAR_PREFIX.match(label)):
         label = label[year.end() :]
     begin, end = mention.span.begin - view.offset, mention.span.end - view.offset
-    if mention.type is T.BRAND_LABEL and view.text[begin - 1 : begin] == "“" and view.text[end : end + 1] == "”":
+    if mention.type is T.BRAND_LABEL and (mention.source in _QUOTED_ITEMS or view.text[begin - 1 : begin] == "“" and view.text[end : end + 1] == "”"):
         return mention
     if starting is None:
         starting = {begin: [Match(begin + m.begin, begin + m.end, m.ids) for m in lexicon.index.find(view.text[begin:end]) if m.begin == 0]}

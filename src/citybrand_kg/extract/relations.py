@@ -83,6 +83,7 @@ class DocumentFacts:
     single_account: str | None = None  # key of the only account the document names
     platform_suffixes: tuple[tuple[str, str], ...] = ()  # (账号 suffix, platform key)
     dateline_outlets: tuple[tuple[str, Span], ...] = ()  # outlets that filed a news story
+    brand_places: tuple[tuple[str, str], ...] = ()  # (brand label key, key of the place its label names)
 
 
 _ENDS_WITH_DENG = re.compile(r"等\s*$")  # A、B、C等 (20余家)
@@ -370,8 +371,10 @@ def _account_tail(text: str, begin: int, end: int) -> str:
 
 def _brand_of(text: str, index: int, linked: Sequence[Linked], doc: DocumentFacts) -> list[Relation]:
     """A brand label belongs to the place written after it with a dash (活力之都--沈阳, 钢都/玉都--鞍山),
-    else to the place written before it, else to the document's own city."""
+    else to the place its own words name (好客山东), else to the place written before it, else to
+    the document's own city."""
     out = []
+    named = dict(doc.brand_places)
     for i, m in enumerate(linked):
         if m.type is not T.BRAND_LABEL:
             continue
@@ -380,7 +383,7 @@ def _brand_of(text: str, index: int, linked: Sequence[Linked], doc: DocumentFact
         if dashed and after and after[0].begin == m.end + dashed.end():
             owner: str | None = after[0].key
         else:
-            owner = next((p.key for p in reversed(linked[:i]) if p.type in (T.CITY, T.REGION)), None) or doc.city
+            owner = named.get(m.key) or next((p.key for p in reversed(linked[:i]) if p.type in (T.CITY, T.REGION)), None) or doc.city
         if owner is not None:
             out.append(_rel(m.key, "brandOf", owner, index, "brandOf:label-of-city"))
     return out
