@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citybrand_kg.errors import InputError
-from citybrand_kg.extract.entities import gazetteer_entity, implied_entities, link_mentions, merge_entities, places_named_in_labels, suffix_platforms
+from citybrand_kg.extract.entities import (
+    gazetteer_entity,
+    implied_entities,
+    link_mentions,
+    merge_entities,
+    places_named_in_labels,
+    suffix_platforms,
+)
 from citybrand_kg.extract.gazetteers import Lexicon, load_lexicon
 from citybrand_kg.extract.letter_facts import document_facts, letter_facts, letter_mentions
 from citybrand_kg.extract.mentions import Recognisers, document_mentions
