@@ -91,6 +91,7 @@ class NameRules:
         self.photo_credit = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s+(?:{word_alternation(w('photo_credits'))})")
         self.single_name = re.compile(name)
         self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
+        self.person_verb_at = re.compile(word_alternation([v for v in (*self.person_verbs, *w("person_after")) if len(v) >= 2]))
         self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
@@ -344,23 +345,50 @@ class NameRules:
     # --- organisations and outlets written plain ---------------------------------------------
 
     def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
-        out = []
-        for match in self.org_head_re.finditer(view.text):
+        """Names ending with an organisation's head (某某协会, 某某大学, 某某集团). The part before the
+        head must show it is a name: a place, a level word (市), a registered company's head, letters, a strong prefix (国际, 中国), or a list it shares with
+        such a name (甲集团、某市乙股份有限公司等企业)."""
+        out, unvouched = [], []
+        text = view.text
+        for match in self.org_head_re.finditer(text):
             head = match.group(0)
             if not self._head_ends_here(view, match.end()):
                 continue
             begin = self._org_start(view, match.start())
-            name = view.text[begin : match.end()]
+            name = text[begin : match.end()]
             if len(name) <= len(head) + 1 or any(mark in name for mark in "“《等、") or name in self.generic:
                 continue
             registered = any(name.endswith(h) for h in self.registered_heads)
             pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
-            if not (registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)):
-                continue
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
-            out.append(self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12))
-        return out
+            mention = self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12)
+            if registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes):
+                out.append(mention)
+            else:
+                unvouched.append(mention)
+        return out + self._listed_with(view, unvouched, out)
+
+    def _listed_with(self, view: SentenceView, candidates: list[Mention], vouched: list[Mention]) -> list[Mention]:
+        """Candidates that stand in one list (、 和 及 与) with a vouched name, or next to one that is."""
+        spans = {(m.span.begin, m.span.end) for m in vouched}
+        kept: list[Mention] = []
+        changed = True
+        while changed and candidates:
+            changed = False
+            for m in list(candidates):
+                if any(self._adjacent(view, m.span.begin, m.span.end, begin, end) for begin, end in spans):
+                    kept.append(m)
+                    spans.add((m.span.begin, m.span.end))
+                    candidates.remove(m)
+                    changed = True
+        return kept
+
+    @staticmethod
+    def _adjacent(view: SentenceView, begin: int, end: int, other_begin: int, other_end: int) -> bool:
+        text, offset = view.text, view.offset
+        gap = text[end - offset : other_begin - offset] if end <= other_begin else text[other_end - offset : begin - offset]
+        return gap in ("、", "和", "及", "以及", "与")
 
     def _org_start(self, view: SentenceView, head_begin: int) -> int:
         """Start of an organisation's name: back to a boundary, across a place in brackets
@@ -409,13 +437,15 @@ class NameRules:
             patterns.append(self.photo_credit)
         for pattern in patterns:
             for m in pattern.finditer(text):
-                name = m["n"]
+                name, end = m["n"], m.end("n")
+                if pattern is self.person_after_title and len(name) == 3 and self.person_verb_at.match(text, m.start("n") + 2):
+                    name, end = name[:2], end - 1  # 副秘书长张华陪同: the name ends before the verb
                 if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name):
                     continue
                 # after a title and before a verb the name is bounded on both sides: it may cut a word (周汉民|主持)
-                if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), m.end("n")):
+                if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), end):
                     continue
-                out.append(self.mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person", 25))
+                out.append(self.mention(view, m.start("n"), end, T.PERSON, name, "pattern:person", 25))
         for m in self.byline_names.finditer(text) if any(cue in text for cue in self.byline_cues) else ():  # 记者 甲 乙, 文/ 甲
             for part in re.finditer(r"[^\s、]+", m["run"]):
                 name = part.group(0)
