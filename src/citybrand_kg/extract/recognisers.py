@@ -154,6 +154,14 @@ class NameRules:
             return True
         return bool(_NUMERAL.match(token.text)) and before != "第" and (after in self.units_of_measure or after[:1] in "余多")
 
+    def _place_of_level(self, view: SentenceView, begin: int, end: int, level: str) -> bool:
+        """A place written bare before a level word of its own kind: 杭州|市, but not 会同|市 (会同县)."""
+        entry = self.lexicon.lookup(view.text[begin:end])
+        if entry is None or entry.type not in PLACE_TYPES:
+            return False
+        own = entry.label[-1:]
+        return own not in _LEVEL_ENDINGS or own == level[-1:]
+
     def place_at(self, view: SentenceView, begin: int, end: int) -> bool:
         entry = self.lexicon.lookup(view.text[begin:end])
         return entry is not None and entry.type in PLACE_TYPES
@@ -256,7 +264,7 @@ class NameRules:
             if text.endswith(level, 0, end):
                 level_begin = end - len(level)
                 for length in range(min(10, level_begin), 0, -1):
-                    if self.place_at(view, level_begin - length, level_begin) or self.place_at(view, level_begin - length, end):
+                    if self._place_of_level(view, level_begin - length, level_begin, level) or self.place_at(view, level_begin - length, end):
                         return level_begin - length
                 token = next((t for t in view.tokens if t.end == end and len(t.text) >= 3 and t.text.endswith(level)), None)
                 if token is not None and token.text[:-len(level)] not in self.boundaries:
@@ -539,6 +547,9 @@ class Heads(tuple[str, ...]):
                 self._token_heads.clear()
             self._token_heads[token] = head
             return head
+
+
+_LEVEL_ENDINGS = frozenset("省市县区州旗盟")
 
 
 def stops(token: str, stop: frozenset[str]) -> bool:
