@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_HEAD_WORDS = ("government_units", "organization_heads", "event_heads", "media_heads", "units")
+"""Vocabularies whose words end names of things, never a person's: jieba tags 宣传部 as a name."""
+
 LONG_TEXT = 100_000
 """Characters above which a document's words are interned as they are cut."""
 
@@ -60,6 +63,8 @@ class Extractor:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
         self._dictionary = shared_dictionary()
+        heads = tuple(word for kind in _HEAD_WORDS for word in self.lexicon.word_set(kind))
+        self._person_names = frozenset(name for name in self._dictionary.person_names if not name.endswith(heads))  # not 宣传部, 马拉松
         self._segmenter = Segmenter(self._dictionary)
         self.recognisers = Recognisers.load(self.lexicon, self.is_word)
         self._suffix_platforms = suffix_platforms(self.lexicon)
@@ -67,8 +72,8 @@ class Extractor:
         self._relation_words = RelationVocabulary(self.lexicon.pairs("relations"))
 
     def is_word(self, text: str) -> bool:
-        """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦)?"""
-        return self._dictionary.frequency(text) >= 20
+        """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦, 王晓东)?"""
+        return self._dictionary.frequency(text) >= 20 and text not in self._person_names
 
     def tokens(self, text: str, *, shared: bool = False) -> tuple[Token, ...]:
         return self._segmenter.tokens(text, shared=shared)

@@ -42,24 +42,27 @@ _intern = sys.intern
 _MEMO_LIMIT = 500_000
 _UNSEEN = object()
 _STOP = object()
-_FORMAT = 1  # bump when the pickled layout changes
+_FORMAT = 2  # bump when the pickled layout changes
 
 
 class Dictionary:
-    """jieba's words (frequency > 0) in a trie: frequency of a word, and prefix tests."""
+    """jieba's words (frequency > 0) in a trie: frequency of a word, and prefix tests; and the
+    three-character words jieba tags as people's names (王晓东 is a frequent word, yet a name)."""
 
-    def __init__(self, trie: Any, total: int) -> None:
+    def __init__(self, trie: Any, total: int, person_names: frozenset[str] = frozenset()) -> None:
         self.trie = trie  # word -> frequency (STORE_INTS)
         self.total = total
+        self.person_names = person_names
 
     @classmethod
-    def from_tokenizer(cls, tokenizer: Any) -> Dictionary:
-        """From an initialised jieba ``Tokenizer`` (its ``FREQ`` holds words and their prefixes)."""
+    def from_tokenizer(cls, tokenizer: Any, tagged: Path | None = None) -> Dictionary:
+        """From an initialised jieba ``Tokenizer`` (its ``FREQ`` holds words and their prefixes) and,
+        when given, jieba's tagged dictionary file (``word frequency tag`` lines)."""
         trie = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for word, freq in tokenizer.FREQ.items():
             if freq:
                 trie.add_word(word, freq)
-        return cls(trie, tokenizer.total)
+        return cls(trie, tokenizer.total, _person_names(tagged) if tagged is not None else frozenset())
 
     def frequency(self, word: str) -> int:
         return int(self.trie.get(word, 0))
@@ -192,23 +195,39 @@ def load_dictionary(folder: Path | None = None) -> Dictionary:
     data = usercache.read(name, folder)
     if data is not None:
         try:
-            trie, total = pickle.loads(data)
-            return Dictionary(trie, total)
+            trie, total, names = pickle.loads(data)
+            return Dictionary(trie, total, names)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:  # a truncated or foreign file: rebuild it
             log.warning("%s: cannot read the cached dictionary (%s); rebuilding it.", usercache.entry(name, folder), exc)
-    dictionary = Dictionary.from_tokenizer(jieba_tokenizer())
-    usercache.write(name, pickle.dumps((dictionary.trie, dictionary.total), protocol=pickle.HIGHEST_PROTOCOL), folder)
+    dictionary = Dictionary.from_tokenizer(jieba_tokenizer(), _jieba_dictionary_file())
+    usercache.write(name, pickle.dumps((dictionary.trie, dictionary.total, dictionary.person_names), protocol=pickle.HIGHEST_PROTOCOL), folder)
     return dictionary
 
 
-def _dictionary_key() -> str:
-    from importlib.metadata import version
+def _person_names(path: Path) -> frozenset[str]:
+    """Three-character words tagged ``nr`` (a person's name) in jieba's dictionary file."""
+    names = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) == 3:
+                names.add(parts[0])
+    return frozenset(names)
+
+
+def _jieba_dictionary_file() -> Path:
     from importlib.util import find_spec
 
     spec = find_spec("jieba")  # located, not imported: a warm start never imports jieba
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba is not installed")
-    source = Path(spec.origin).parent / "dict.txt"
+    return Path(spec.origin).parent / "dict.txt"
+
+
+def _dictionary_key() -> str:
+    from importlib.metadata import version
+
+    source = _jieba_dictionary_file()
     stat = source.stat()
     parts = [str(_FORMAT), version("jieba"), version("pyahocorasick"), str(source), str(stat.st_size), str(stat.st_mtime_ns)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
