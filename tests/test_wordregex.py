@@ -38,7 +38,7 @@ def test_shared_beginnings_share_the_pattern() -> None:
 def test_real_word_lists(extractor) -> None:
     """The surnames, as the person patterns use them: same matches on a sentence with many names."""
     surnames = sorted(extractor.recognisers.names.surnames)
-    text = "欧阳修、司马光、张三与诸葛亮在上官婉儿的陪同下会见了王小明和李四。"
+    text = "欧阳修、司马光、张三与诸葛亮在上官婉儿的陪同下会见了王小明、山田太郎和李四。"
     expected = re.compile(sorted_alternation(surnames) + "[\u3400-\u9fff]{1,2}")
     trie = re.compile(word_alternation(surnames) + "[\u3400-\u9fff]{1,2}")
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in expected.finditer(text)]
