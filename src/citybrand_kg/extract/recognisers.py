@@ -278,7 +278,7 @@ class NameRules:
     def embassies(self, view: SentenceView) -> list[Mention]:
         out = []
         for m in self.embassy.finditer(view.text) if "驻" in view.text else ():  # 驻 is part of every match
-            head = "大使馆" if m["h"] == "使馆" else m["h"]
+            head = _MISSION_FULL.get(m["h"], m["h"])
             begin = m.start()
             sender = m["cn"] or "中国"
             if not m["cn"]:  # 韩国驻沈阳总领事馆: a foreign country's mission in China
@@ -550,6 +550,7 @@ class Heads(tuple[str, ...]):
 
 
 _LEVEL_ENDINGS = frozenset("省市县区州旗盟")
+_MISSION_FULL = {"使馆": "大使馆", "总领馆": "总领事馆"}  # the label takes the full word
 _NOT_IN_NAMES = re.compile("[的了们]")  # 15个国家的专家: no given name has these
 
 
