@@ -96,7 +96,7 @@ class NameRules:
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
         self.ministry = re.compile(word_alternation(w("foreign_ministries")))
-        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{2,12}}?)(?P<h>{word_alternation(w('mission_heads'))})")
+        self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{1,12}}?)(?P<h>{word_alternation(w('mission_heads'))})")
 
     # --- helpers ---------------------------------------------------------------------------
 
