@@ -53,6 +53,7 @@ class RelationVocabulary:
         table = WordTable(rows)
         alt = table.alt
         self.place_cue = re.compile(rf"(?:{alt('place_cue')})了?$")
+        self.not_place_cue = re.compile(rf"(?:{alt('not_place_cue')})了?$")
         self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})了?$")
         self.partner_start = re.compile(rf"(?:{alt('partner_start')})$")
         self.partner_verb = re.compile(rf"({alt('partner_verb')})")
@@ -210,7 +211,7 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
     """在X举办Y / Y在X举行 / 赴X巡演: the events and works of the clause are where the cue says; a
     delegation or a body that goes (赴X, 访问X, 出访X) is where it goes."""
     out: list[Relation] = []
-    for cue_end, targets in _place_lists_after_cue(text, inside, v.place_cue):
+    for cue_end, targets in _place_lists_after_cue(text, inside, v):
         subjects = [m for m in inside if m.type in _LOCATED]
         out += [_rel(s.key, "location", p.key, index, "location:cue-place") for s in subjects for p in targets]
         if v.movement_cue.search(text[max(0, cue_end - 3) : cue_end]):
@@ -219,14 +220,15 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
     return out
 
 
-def _place_lists_after_cue(text: str, inside: list[Linked], cue: re.Pattern[str]) -> list[tuple[int, list[Linked]]]:
-    """Places introduced by 在/赴/到…, each with the places listed after it (赴西班牙、葡萄牙)."""
+def _place_lists_after_cue(text: str, inside: list[Linked], v: RelationVocabulary) -> list[tuple[int, list[Linked]]]:
+    """Places introduced by 在/赴/到…, each with the places listed after it (赴西班牙、葡萄牙); not
+    after a word that only ends like a cue (得到美国…的支持)."""
     found: list[tuple[int, list[Linked]]] = []
     taken: set[Linked] = set()
     for i, m in enumerate(inside):
         if m.type not in PLACE_TYPES or m in taken:
             continue
-        if cue.search(text[max(0, m.begin - 3) : m.begin]):
+        if v.place_cue.search(text[max(0, m.begin - 3) : m.begin]) and not v.not_place_cue.search(text[max(0, m.begin - 4) : m.begin]):
             targets = [m]
             for follower in inside[i + 1 :]:
                 if follower.type in PLACE_TYPES and _PLACE_JOIN.match(text[targets[-1].end : follower.begin]):
