@@ -64,7 +64,7 @@ class _Vocabulary:
             rf"(?:等[^，,。:：]{{0,6}}?)?(?:代表|委员)(?!团)(?:们)?[^，,。]{{0,30}}?(?:{alt('proposer_verb')})"
         )
         self.no_title = frozenset(table.words.get("no_title", ()))
-        self.addressee_body = re.compile(rf"^\s*(?P<name>[{_HAN}]{{4,30}}(?:{alt('addressee_head')}))\s*[:：]\s*$")
+        self.addressee_body = re.compile(rf"^\s*(?P<name>(?=[{_HAN}]{{4}})[{_HAN}]{{1,30}}?(?:{alt('addressee_head')}))\s*[:：]\s*$")  # 市商务局：
         self.suggestion = re.compile(rf"(?:{alt('you')})[^。]{{0,120}}?(?:{alt('proposer_verb')}|建议)")
         self.busy = re.compile("|".join(map(re.escape, (w for w in pattern_words("name_boundaries") if len(w) >= 2))))
 
