@@ -278,7 +278,8 @@ def _partner_subject(text: str, cue_begin: int, clause: Span, inside: list[Linke
 
 
 def _organizer(text: str, index: int, inside: list[Linked], v: RelationVocabulary) -> list[Relation]:
-    """X举办Y, X、Z主办的Y: the actors right before an organising verb organise the next event."""
+    """X举办Y, X、Z主办的Y: the actors right before an organising verb organise the next event,
+    unless a partner cue opens their list (与甲、乙联合举办)."""
     out = []
     for i, m in enumerate(inside):
         if m.type not in _ACTORS or v.partner_start.search(text[max(0, m.begin - 2) : m.begin]):
@@ -289,6 +290,8 @@ def _organizer(text: str, index: int, inside: list[Linked], v: RelationVocabular
         events = [e for e in inside[i + 1 :] if e.type is T.EVENT]
         if events:
             actors = _actor_list_ending(text, inside[: i + 1])
+            if v.partner_start.search(text[max(0, actors[0].begin - 2) : actors[0].begin]):
+                continue  # 联合甲、乙举办: the list after 联合 are partners, the one before it organises
             out += [_rel(events[0].key, "organizer", a.key, index, "organizer:X-holds-Y") for a in actors]
     return out
 
