@@ -28,6 +28,7 @@ from citybrand_kg.wordregex import word_alternation
 
 T = EntityType
 _GRADE = re.compile(r"^(?:[1-5]A|A{1,5}|[一二三四五]星)级")
+_GRADE_ANYWHERE = re.compile(r"(?:[1-5]A|A{1,5}|[一二三四五]星)级")
 _FOREIGN_LEVEL = re.compile(rf"(?P<n>[{HAN}]{{2,6}}?)(?P<l>市|州|县|省|府|郡)(?![{HAN}]*?(?:政府|人民|委|局|厅))")
 _AFTER_COUNTRY = re.compile(r"的?(?:友城|友好城市|姐妹城市)?")
 _BEFORE_CITIES = re.compile(rf"等[{HAN}]{{0,8}}?(?:城市|友城)")
@@ -181,7 +182,11 @@ class PlaceNames:
         return end == len(view.text) or any(t.end == end for t in view.tokens) or not re.match(rf"[{HAN}]", view.text[end])
 
     def _skip_generic(self, view: SentenceView, begin: int, head_begin: int) -> int:
-        """The name starts after leading grades and generic words (国家4A级旅游景区 → nothing left)."""
+        """The name starts after leading grades and generic words (国家4A级旅游景区 → nothing left);
+        a grade ends whatever stands before it (新增A级景区: 新增 is not part of a name)."""
+        grades = list(_GRADE_ANYWHERE.finditer(view.text, begin, head_begin))
+        if grades:
+            begin = grades[-1].end()
         for token in view.tokens:
             if token.end <= begin:
                 continue
