@@ -75,7 +75,7 @@ class NameRules:
         self.account_after = re.compile(rf"“(?P<n>[^“”\n]{{1,40}})”(?P<mid>[{HAN}A-Za-z·、和及]{{0,10}}?)(?P<suf>{suffix_alt})")
         self.account_before = re.compile(rf"(?:{suffix_alt})“(?P<n>[^“”\n]{{1,40}})”")
         self.account_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{1,40}}”[、,]?){{2,}})等?[{HAN}]{{0,6}}?(?:{suffix_alt})")
-        self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_\u3400-\u9fff]{2,30})")
+        self.handle = re.compile(r"@(?P<n>[A-Za-z0-9_][A-Za-z0-9_.]{1,29}(?<!\.)|[\u3400-\u9fff][A-Za-z0-9_\u3400-\u9fff]{1,29})")  # a Latin handle has no Chinese in it
         self.policy_tail = re.compile(rf"(?:{word_alternation(w('document_kinds'))})$")
         cues = word_alternation(w("work_cues"))
         self.quoted_work = re.compile(rf"(?:{cues})(?:系列)?“(?P<a>[^“”\n]{{2,24}})”|“(?P<b>[^“”\n]{{2,24}})”(?:系列)?(?:{cues})")

@@ -357,6 +357,10 @@ def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: Do
     accounts = [m for m in inside if m.type is T.ACCOUNT]
     out = []
     for account in accounts:
+        own = [p for p in inside if p.type is T.PLATFORM and p.end <= account.begin and _ACCOUNT_PREFIX.fullmatch(text[p.end : account.begin])]
+        if own:  # 微信公众号“甲”和抖音号“乙”: each account on the platform written right before it
+            out.append(_rel(account.key, "platform", own[-1].key, index, "platform:account-on"))
+            continue
         keys = [p.key for p in inside if p.type is T.PLATFORM and p.end <= account.begin and not re.search(r"号[、,，]", text[p.end : account.begin])]
         tail = _account_tail(text, account.end, clause.end)
         keys += [p.key for p in inside if p.type is T.PLATFORM and account.end <= p.begin < account.end + len(tail)]
@@ -366,6 +370,9 @@ def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: Do
                 tail = tail.replace(suffix, "")
         out += [_rel(account.key, "platform", p, index, "platform:account-on") for p in dict.fromkeys(keys)]
     return out
+
+
+_ACCOUNT_PREFIX = re.compile(r"(?:官方)?(?:公众号|账号|帐号|号)?[“\"]?")
 
 
 def _account_tail(text: str, begin: int, end: int) -> str:
