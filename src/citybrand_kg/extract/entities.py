@@ -109,10 +109,15 @@ def _aliases(mention: Mention) -> tuple[str, ...]:
     surface = mention.surface.translate(QUOTE_MARKS).strip()
     if surface and surface != mention.label and mention.source != "reference":  # 本届论坛 names no event
         found.append(surface)
-    parts = re.split(r"[（）()]", mention.label)
-    if len(parts) > 1:
-        found.extend(p.strip() for p in parts if p.strip() and p.strip() != mention.label)
+    bracket = _BRACKETED.fullmatch(mention.label)
+    if bracket and bracket["after"].strip():  # 中国(某地)国际某某节: also known without the place
+        found.append(bracket["before"] + bracket["after"])
+    elif bracket:  # 精彩济南(Incredible Jinan): each half names it
+        found.extend(p.strip() for p in (bracket["before"], bracket["inner"]) if p.strip())
     return tuple(dict.fromkeys(found))
+
+
+_BRACKETED = re.compile(r"(?P<before>.+?)[（(](?P<inner>[^（）()]+)[）)](?P<after>.*)")
 
 
 def quantity_entity(doc_key: str, mention: Mention, quantity: Quantity) -> Entity:

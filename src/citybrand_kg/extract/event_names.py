@@ -177,6 +177,7 @@ class EventNames:
             begin = rules.walk_left(view, head_begin)
             if begin == head_begin:
                 continue
+            begin = rules.across_joins(view, begin)  # 中国(某地)国际某某节, 中国·某地某某节
             if begin >= 2 and text[begin - 1] in "—-" and re.match(rf"[{HAN}]", text[begin - 2]):  # 丝路—长安博览会
                 begin = rules.walk_left(view, begin - 1, 12)
             lead = _LEADING_DATE.match(text[begin : token.end])

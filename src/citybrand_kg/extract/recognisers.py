@@ -401,11 +401,15 @@ class NameRules:
     def _org_start(self, view: SentenceView, head_begin: int) -> int:
         """Start of an organisation's name: back to a boundary, across a place in brackets
         (某某(北京)有限公司) and a name joined by · (某某·某某集团)."""
-        begin = self.walk_left(view, head_begin, 20, digits_stop=True)
+        return self.across_joins(view, self.walk_left(view, head_begin, 20, digits_stop=True), digits_stop=True)
+
+    def across_joins(self, view: SentenceView, begin: int, *, digits_stop: bool = False) -> int:
+        """A name's start moved back across a place in brackets (中国(某地)国际某某节) and a part
+        joined by · (中国·某地某某节), as long as there is more name before them."""
         text = view.text
         while begin >= 2 and text[begin - 1] in ")）·":
             if text[begin - 1] == "·":
-                joined = self.walk_left(view, begin - 1, 10, digits_stop=True)
+                joined = self.walk_left(view, begin - 1, 10, digits_stop=digits_stop)
                 if joined == begin - 1:
                     break
                 begin = joined
@@ -413,7 +417,7 @@ class NameRules:
             opening = max(text.rfind("(", 0, begin), text.rfind("（", 0, begin))
             if opening < 1 or not self.place_at(view, opening + 1, begin - 1):
                 break
-            begin = self.walk_left(view, opening, 16, digits_stop=True)
+            begin = self.walk_left(view, opening, 16, digits_stop=digits_stop)
         return begin
 
     def _handle_end(self, view: SentenceView, begin: int, end: int) -> int:
