@@ -120,8 +120,8 @@ class EventNames:
                 out.append(rules.mention(view, begin, m.end(), T.EVENT, clean(text[begin : m.end()]), "pattern:event-quoted", 38))
         for m in self.after_quote.finditer(text):
             head = m["h"]
-            if not self._ends_token(view, m.end()) or any(word in head for word in self.list_words):
-                continue
+            if not self._ends_token(view, m.end()) or any(word in head.replace("文化和旅游", "文旅") for word in self.list_words):
+                continue  # “甲”和乙活动 is a list; “甲”文化和旅游推介会 is one event
             begin = self._prefix_start(view, m.start())
             name = clean(text[begin : m.end("n") + 1])
             label = name if head in self.generic else clean(text[begin : m.end()])
