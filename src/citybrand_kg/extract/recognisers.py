@@ -49,6 +49,7 @@ class NameRules:
         self.units_of_measure = w("units")
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
+        self.joined_compounds = tuple(w("joined_compounds"))
         self.event_generic = w("event_generic")
         self.strong_prefixes = _longest_first(w("strong_prefixes"))
         self.org_heads = _longest_first(w("organization_heads"))
@@ -133,7 +134,9 @@ class NameRules:
             start = tokens[inside].begin
         for j in range(bisect_right(tokens, start, key=_END) - 1, -1, -1):  # back from the last token ending by start
             token = tokens[j]
-            if token.end < start or stops(token.text, stop) or is_punct(token.text) or head_begin - token.begin > max_chars:
+            if token.end < start or is_punct(token.text) or head_begin - token.begin > max_chars:
+                break
+            if stops(token.text, stop) and not self._inside_compound(view.text, token):
                 break
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
@@ -141,6 +144,12 @@ class NameRules:
                 break
             start = token.begin
         return start
+
+    def _inside_compound(self, text: str, token: Token) -> bool:
+        """Is this 和 the joint of a compound name (文化|和|旅游)?"""
+        return token.text in ("和", "与") and any(
+            text.startswith(compound, token.begin - compound.index(token.text)) for compound in self.joined_compounds if token.text in compound
+        )
 
     def _counts_something(self, view: SentenceView, token: Token) -> bool:
         """Is the token a unit after a numeral (两届, 10余位) or a numeral before a unit?"""
