@@ -377,13 +377,13 @@ class NameRules:
                 continue
             registered = any(name.endswith(h) for h in self.registered_heads)
             pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
+            vouched = registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)
+            if not vouched and text[begin - 1 : begin] not in _LIST_JOINS and text[match.end() : match.end() + 1] not in _LIST_JOINS:
+                continue  # neither vouched for nor in a list
             label = canonical_body(name, places) if name[0] in "省市区县" else name
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
             mention = self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12)
-            if registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes):
-                out.append(mention)
-            else:
-                unvouched.append(mention)
+            (out if vouched else unvouched).append(mention)
         return out + self._listed_with(view, unvouched, out)
 
     def _listed_with(self, view: SentenceView, candidates: list[Mention], vouched: list[Mention]) -> list[Mention]:
@@ -564,6 +564,7 @@ class Heads(tuple[str, ...]):
 
 _LEVEL_ENDINGS = frozenset("省市县区州旗盟")
 _MISSION_FULL = {"使馆": "大使馆", "总领馆": "总领事馆"}  # the label takes the full word
+_LIST_JOINS = frozenset("、和及与以")  # a character next to a name that puts it in a list (以 of 以及)
 _NOT_IN_NAMES = re.compile("[的了们]")  # 15个国家的专家: no given name has these
 
 
