@@ -36,6 +36,8 @@ _SESSION = re.compile(
     rf"第?[{_CN}\d]+次(?:全体)?会议"
 )
 _PROPOSAL_CONTEXT = re.compile(r"^\s*(?:上|期间)?\s*(?:第?\s*\d+\s*号|提出|所提|的提案|的建议|代表建议|委员提案)")
+_LETTER = re.compile(rf"[{HAN}A-Za-z]")
+_LATIN = re.compile(r"[A-Za-z]")
 _PARTY_CONGRESS = re.compile(rf"党的[{_CN}]+大")
 
 
@@ -231,8 +233,8 @@ class EventNames:
                 if lexicon.entries[match.ids[0]].type in PLACE_TYPES:
                     rest = rest.replace(rest[match.begin : match.end], "")
                     break
-        letters = re.findall(rf"[{HAN}A-Za-z]", rest)
-        return len(letters) >= 2 or bool(re.search(r"[A-Za-z]", rest))
+        letters = _LETTER.findall(rest)
+        return len(letters) >= 2 or bool(_LATIN.search(rest))
 
     def _proper(self, name: str, head: str) -> bool:
         """Does a head-built name show a sign of being a proper name?"""

@@ -16,6 +16,8 @@ from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon
 from citybrand_kg.model import EntityType, LetterInfo, PlaceContext
 
 T = EntityType
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
+_LEVEL_CHAR = re.compile(r"[区县镇](?![村乡街])")
 
 
 def document_places(text: str, letter: LetterInfo, lexicon: Lexicon, word_starts: AbstractSet[int] | None = None) -> tuple[PlaceContext, GazetteerEntry | None]:
@@ -82,11 +84,11 @@ def _local_levels(text: str, not_local: tuple[str, ...], known: Callable[[str], 
     shorter (桃浦镇 over 通过桃浦镇).
     """
     counts: Counter[tuple[str, str]] = Counter()
-    for m in re.finditer(r"[区县镇](?![村乡街])", text):  # 民俗镇村: towns and villages, not a town
+    for m in _LEVEL_CHAR.finditer(text):  # 民俗镇村: towns and villages, not a town
         end = m.end()
         for k in (2, 3, 4):
             name = text[max(0, m.start() - k) : end]
-            if len(name) == k + 1 and re.fullmatch(r"[\u3400-\u9fff]+", name) and not name.endswith(not_local) and name[0] not in "各全本我该每在与和及的":
+            if len(name) == k + 1 and _HAN_ONLY.fullmatch(name) and not name.endswith(not_local) and name[0] not in "各全本我该每在与和及的":
                 counts[(m.group(0), name)] += 1
     levels: dict[str, str] = {}
     for (level, name), n in sorted(counts.items(), key=lambda item: (-item[1], not known(item[0][1]), len(item[0][1]), item[0][1])):

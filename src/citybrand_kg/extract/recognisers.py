@@ -85,7 +85,8 @@ class NameRules:
         after_alt = word_alternation(w("person_after"))
         surname_alt = word_alternation(self.surnames)
         name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
-        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{name})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
+        titled = rf"(?:{word_alternation(self.surnames | w('surnames_japanese'))})[{HAN}]{{1,2}}"  # after a title a Japanese name too
+        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{titled})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
         self.byline_cues = tuple(w("byline_cues"))
         byline_alt = word_alternation(self.byline_cues)
         self.byline_names = re.compile(rf"(?:{byline_alt})\s*[:：/]?\s*(?P<run>{name}(?:[\s、]+{name}){{0,3}})(?=[\s)）,，。:：]|$|报道|报导|摄)")
@@ -340,7 +341,7 @@ class NameRules:
 
     def works_and_media(self, view: SentenceView) -> list[Mention]:
         out = []
-        for m in re.finditer(r"《(?P<n>[^《》\n]{1,40})》", view.text):
+        for m in _BOOK_TITLE.finditer(view.text) if "《" in view.text else ():
             name = m["n"].strip()
             if name.startswith("关于") or self.policy_tail.search(_YEARS_AFTER.sub("", name)):
                 continue
@@ -506,10 +507,10 @@ def canonical_body(raw: str, places: PlaceContext) -> str:
         if full is None:
             return raw
         name = full + name[len(level) :]
-    committee = re.fullmatch(r"(.+?(?:省|市|自治区|自治州|区|县))党委", name)
+    committee = _PARTY_COMMITTEE.fullmatch(name) if "党委" in name else None
     if committee:
         return f"中共{committee.group(1)}委员会"
-    if re.search(r"(?:省|市|区|县|州|盟|自治区)委(?!员)", name):
+    if _PARTY_UNIT.search(name):
         party = True
     return ("中共" + name) if party else name
 
@@ -564,6 +565,9 @@ class Heads(tuple[str, ...]):
 
 _LEVEL_ENDINGS = frozenset("省市县区州旗盟")
 _MISSION_FULL = {"使馆": "大使馆", "总领馆": "总领事馆"}  # the label takes the full word
+_BOOK_TITLE = re.compile(r"《(?P<n>[^《》\n]{1,40})》")
+_PARTY_COMMITTEE = re.compile(r"(.+?(?:省|市|自治区|自治州|区|县))党委")
+_PARTY_UNIT = re.compile(r"(?:省|市|区|县|州|盟|自治区)委(?!员)")
 _LIST_JOINS = frozenset("、和及与以")  # a character next to a name that puts it in a list (以 of 以及)
 _NOT_IN_NAMES = re.compile("[的了们]")  # 15个国家的专家: no given name has these
 
