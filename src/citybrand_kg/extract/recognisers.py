@@ -366,7 +366,8 @@ class NameRules:
         """Names ending with an organisation's head (某某协会, 某某大学, 某某集团). The part before the
         head must show it is a name: a place, a level word (市), a registered company's head, letters, a strong prefix (国际, 中国), or a list it shares with
         such a name (甲集团、某市乙股份有限公司等企业)."""
-        out, unvouched = [], []
+        out: list[Mention] = []
+        unvouched: list[Mention] = []
         text = view.text
         for match in self.org_head_re.finditer(text):
             head = match.group(0)
