@@ -5,9 +5,7 @@ words sorted longest first, in the same order of preference, but written as a tr
 share a beginning share it in the pattern (``欧阳|欧`` → ``欧(?:阳)?``) and one-character words
 become a character class. Python's regular-expression engine tries the branches of an
 alternation one after the other at every position, so a list of hundreds of surnames cost
-hundreds of tests per character; the trie costs one or two. Where the trie still opens with many
-branches (many first characters that go on), a lookahead on the set of first characters rejects
-most positions with one test.
+hundreds of tests per character; the trie costs one or two.
 
 Why the order is the same: the words that match at one position are all beginnings of the text
 there, so each is a prefix of the next longer one. The sorted alternation tries them longest
@@ -20,7 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 _END = ""  # marks a node where a word ends
-_GUARDED = 8  # more top-level branches than this: the pattern first checks the first character
 
 
 def word_alternation(words: Iterable[str]) -> str:
@@ -35,10 +32,7 @@ def word_alternation(words: Iterable[str]) -> str:
         node[_END] = {}
     if not trie:
         raise ValueError("a word alternation needs at least one word")
-    branches = _branches(trie)
-    if len(branches) > _GUARDED:  # one test of the first character fails most positions at once
-        return "(?:(?=[" + "".join(map(re.escape, sorted(trie))) + "])(?:" + "|".join(branches) + "))"
-    return "(?:" + "|".join(branches) + ")"
+    return "(?:" + "|".join(_branches(trie)) + ")"
 
 
 class WordTable:
