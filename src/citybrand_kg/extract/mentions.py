@@ -106,7 +106,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     starting: dict[int, list[Match]] = {}
     for match in matches:
         starting.setdefault(match.begin, []).append(match)
-    found = [strip_qualifiers(m, view, lexicon, starting) for m in found]
+    found = [strip_qualifiers(m, view, lexicon, starting, rules.is_word) for m in found]
     return [m for m in found if m.label and not rules.is_generic(m)]
 
 
@@ -115,7 +115,7 @@ _QUOTED_ITEMS = ("pattern:brand-list", "pattern:brand-quote")  # items of a quot
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年?(?=\D)")
 
 
-def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, starting: dict[int, list[Match]] | None = None) -> Mention:
+def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, starting: dict[int, list[Match]] | None = None, is_word: Callable[[str], bool] | None = None) -> Mention:
     """A name found by a pattern loses what only qualifies it.
 
     - a leading year is the event's date, not its name (2019国际海岸生活节 → 国际海岸生活节);
@@ -145,9 +145,22 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
         if (foreign_country and mention.type is not T.BRAND_LABEL) or own_place:
             surface = view.original[begin : begin + match.end]
             cut = begin + match.end
+            if foreign_country and is_word is not None and _only_common_words(view, cut, end, lexicon, is_word):
+                return mention  # 新加坡航空公司, 韩国贸易协会: without the country nothing names it
             label = label.removeprefix(surface)
             return replace(mention, span=Span(view.offset + cut, mention.span.end), surface=view.original[cut : mention.span.end - view.offset], label=label)
     return replace(mention, label=label) if label != mention.label else mention
+
+
+def _only_common_words(view: SentenceView, begin: int, end: int, lexicon: Lexicon, is_word: Callable[[str], bool]) -> bool:
+    """Is the text from ``begin`` to ``end`` common words only (贸易协会, 国际航空公司), no place in
+    it, or does one word run across ``begin`` (新加坡航空公司 is one word)?"""
+    if any(t.begin < begin < t.end for t in view.tokens):
+        return True
+    words = [t.text for t in view.tokens if begin <= t.begin and t.end <= end]
+    covered = sum(len(w) for w in words) == end - begin
+    return covered and all(is_word(w) or len(w) == 1 for w in words) and not any(
+        lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in lexicon.index.find(view.text[begin:end]))
 
 
 def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match] | None = None) -> list[Mention]:
