@@ -97,7 +97,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found += rules.organizations(view, places)
     found += rules.persons(view)
     found += rules.local_places(view, places)
-    found += recognisers.places.areas(view)
+    found += recognisers.places.areas(view, found)
     found += recognisers.places.villages(view)
     found += recognisers.places.foreign_places(view, found)
     found += recognisers.places.foreign_lists(view, found)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from citybrand_kg.extract.recognisers import HAN, NameRules, clean
 from citybrand_kg.model import PLACE_TYPES, EntityType, Mention, SentenceView
@@ -50,25 +51,31 @@ class PlaceNames:
         self.stop = rules.boundaries | frozenset(self.types)
         self.transliteration = _transliteration_characters(lexicon)
 
-    def areas(self, view: SentenceView) -> list[Mention]:
-        out = []
+    def areas(self, view: SentenceView, found: Sequence[Mention] = ()) -> list[Mention]:
+        """Named areas (某某风景区, 某某新区, 中国(某地)自由贸易试验区). A name with a weak head (小镇,
+        新区) needs a sign that it is proper, or a list it shares with a place (甲新区、乙新区和某地)."""
+        out: list[Mention] = []
+        unvouched: list[Mention] = []
         titles = [m.span() for m in re.finditer(r"《[^《》]{2,60}》", view.text)] if "《" in view.text else []
         for match in self.head_re.finditer(view.text):
             head = match.group(0)
             if not self._head_ends_token(view, match.end()) or any(b < match.start() < e for b, e in titles):
                 continue  # a place named only inside the title of a plan or a report is not annotated
             begin = self.rules.walk_left(view, match.start(), 16, self.stop)
+            begin = self.rules.across_joins(view, begin)  # 中国(某地)自由贸易试验区
             begin = self._joined_or_quoted(view, begin)
             begin = self._skip_generic(view, begin, match.start())
             name = view.text[begin : match.start()]
             if not self._named(name):
                 continue
-            if head in self.weak and not self._proper(view.text[begin : match.end()], name):
-                continue
+            weak = head in self.weak and not self._proper(view.text[begin : match.end()], name)
+            if weak and self._generic_words_only(name):
+                continue  # 特色旅游小镇: a kind of place, whatever list it stands in
             begin = self._after_own_place(view, begin, match.start())
             label = clean(view.text[begin : match.end()])
-            out.append(self.rules.mention(view, begin, match.end(), self.types[head], label, "pattern:place-area", 14))
-        return out
+            (unvouched if weak else out).append(self.rules.mention(view, begin, match.end(), self.types[head], label, "pattern:place-area", 14))
+        places = [m for m in found if m.type in PLACE_TYPES]
+        return out + self.rules.listed_with(view, unvouched, [*places, *out]) if unvouched else out
 
     def villages(self, view: SentenceView) -> list[Mention]:
         if "村" not in view.text:
@@ -219,6 +226,14 @@ class PlaceNames:
             if opening >= 0 and begin - 1 - opening <= 12:
                 return opening
         return begin
+
+    def _generic_words_only(self, name: str) -> bool:
+        """Can ``name`` be cut into generic words (民族特色|旅游)?"""
+        ends = {0}
+        for i in range(len(name)):
+            if i in ends:
+                ends.update(i + len(word) for word in self.generic if name.startswith(word, i))
+        return len(name) in ends
 
     def _named(self, name: str) -> bool:
         """Two letters of a name at least, and not only generic words."""

@@ -386,9 +386,9 @@ class NameRules:
             type_ = T.MEDIA_OUTLET if head in self.media_heads else T.ORGANIZATION
             mention = self.mention(view, begin, match.end(), type_, label, "pattern:organization", 12)
             (out if vouched else unvouched).append(mention)
-        return out + self._listed_with(view, unvouched, out)
+        return out + self.listed_with(view, unvouched, out)
 
-    def _listed_with(self, view: SentenceView, candidates: list[Mention], vouched: list[Mention]) -> list[Mention]:
+    def listed_with(self, view: SentenceView, candidates: list[Mention], vouched: list[Mention]) -> list[Mention]:
         """Candidates that stand in one list (、 和 及 与) with a vouched name, or next to one that is."""
         spans = {(m.span.begin, m.span.end) for m in vouched}
         kept: list[Mention] = []
