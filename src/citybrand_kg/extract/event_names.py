@@ -221,8 +221,15 @@ class EventNames:
         return end
 
     def _ends_token(self, view: SentenceView, end: int) -> bool:
-        """Does a token ending at ``end`` end with a head (one-character heads: whole token)?"""
-        return any(t.end == end and self.heads.of_token(t.text) is not None for t in view.tokens)
+        """Does a token ending at ``end`` end with a head (one-character heads: whole token), or
+        does a head end there across words (之|旅)?"""
+        for t in view.tokens:
+            if t.end == end:
+                if self.heads.of_token(t.text) is not None:
+                    return True
+                across = self.heads.ending(view.text[max(0, end - 8) : end])
+                return across is not None and len(across) > len(t.text)
+        return False
 
     def _named_enough(self, name: str, head: str) -> bool:
         """Besides its head (and, for weak heads, its places) a name needs two letters of its own."""
