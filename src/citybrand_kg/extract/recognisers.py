@@ -94,7 +94,7 @@ class NameRules:
         self.single_name = re.compile(name)
         self.person_before_title = re.compile(rf"(?P<n>{name})(?:{title_alt})")
         self.person_verb_at = re.compile(word_alternation([v for v in (*self.person_verbs, *w("person_after")) if len(v) >= 2]))
-        self.person_before_verb = re.compile(rf"(?<![{HAN}])(?P<n>{name})\s?(?:{verb_alt})")
+        self.person_before_verb = re.compile(rf"(?<![{HAN}\d])(?P<n>{name})\s?(?:{verb_alt})")  # not 3位代表提出
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
         self.ministry = re.compile(word_alternation(w("foreign_ministries")))
@@ -459,7 +459,9 @@ class NameRules:
         if "摄" in text or "供图" in text:
             patterns.append(self.photo_credit)
         for pattern in patterns:
-            for m in pattern.finditer(text):
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                pos = m.end() if m.end() > m.start() else m.start() + 1
                 name, end = m["n"], m.end("n")
                 if pattern is self.person_after_title and len(name) == 3 and self.person_verb_at.match(text, m.start("n") + 2):
                     name, end = name[:2], end - 1  # 副秘书长张华陪同: the name ends before the verb
@@ -467,6 +469,7 @@ class NameRules:
                     continue
                 # after a title and before a verb the name is bounded on both sides: it may cut a word (周汉民|主持)
                 if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), end):
+                    pos = m.start("n") + 1  # a name cut out of a word may hide one right after it (感谢王某委员: not 谢王某)
                     continue
                 out.append(self.mention(view, m.start("n"), end, T.PERSON, name, "pattern:person", 25))
         for m in self.byline_names.finditer(text) if any(cue in text for cue in self.byline_cues) else ():  # 记者 甲 乙, 文/ 甲
