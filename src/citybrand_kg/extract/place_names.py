@@ -20,7 +20,6 @@ Four recognisers, each reading a :class:`~citybrand_kg.model.SentenceView`:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from citybrand_kg.extract.recognisers import HAN, NameRules, clean
@@ -49,7 +48,7 @@ class PlaceNames:
         self.village_generic = lexicon.word_set("village_generic")
         self.head_re = re.compile(word_alternation(self.types))
         self.stop = rules.boundaries | frozenset(self.types)
-        self.transliteration = _transliteration_characters(lexicon)
+        self.transliteration = rules.transliteration
 
     def areas(self, view: SentenceView, found: Sequence[Mention] = ()) -> list[Mention]:
         """Named areas (某某风景区, 某某新区, 中国(某地)自由贸易试验区). A name with a weak head (小镇,
@@ -258,13 +257,3 @@ class PlaceNames:
         if "“" in name or re.search(r"[A-Za-z]|第[一二三四五六七八九十\d]+", name):
             return True
         return any(self.rules.lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in self.rules.lexicon.index.find(modifiers))
-
-
-def _transliteration_characters(lexicon) -> frozenset[str]:  # type: ignore[no-untyped-def]
-    """Characters that recur in the Chinese names of foreign places: the model of a transliteration."""
-    counts: Counter[str] = Counter()
-    for entry in lexicon.entries.values():
-        if entry.type in PLACE_TYPES and entry.country not in (None, "CN"):
-            for name in entry.surfaces:
-                counts.update(ch for ch in set(name) if "\u3400" <= ch <= "\u9fff")
-    return frozenset(ch for ch, n in counts.items() if n >= 3)

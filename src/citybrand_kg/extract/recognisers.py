@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from operator import itemgetter
@@ -50,6 +51,7 @@ class NameRules:
         self.generic = w("generic_descriptions")
         self.function_words = w("function_words")
         self.joined_compounds = tuple(w("joined_compounds"))
+        self.transliteration = _transliteration_characters(lexicon)
         self.event_generic = w("event_generic")
         self.strong_prefixes = _longest_first(w("strong_prefixes"))
         self.org_heads = _longest_first(w("organization_heads"))
@@ -58,6 +60,7 @@ class NameRules:
         self.abbreviation_order = _longest_first(tuple(self.abbreviations))
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
+        self.title_ends = frozenset(t[-1] for t in self.titles) | {"长"}
         self.title_words = w("person_titles")
         self.function_chars = frozenset(word for word in w("function_words") if len(word) == 1)
         two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
@@ -471,7 +474,8 @@ class NameRules:
                 if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), end):
                     pos = m.start("n") + 1  # a name cut out of a word may hide one right after it (感谢王某委员: not 谢王某)
                     continue
-                out.append(self.mention(view, m.start("n"), end, T.PERSON, name, "pattern:person", 25))
+                begin = self._foreign_name_start(text, m.start("n"))
+                out.append(self.mention(view, begin, end, T.PERSON, text[begin:end] if begin < m.start("n") else name, "pattern:person", 25))
         for m in self.byline_names.finditer(text) if any(cue in text for cue in self.byline_cues) else ():  # 记者 甲 乙, 文/ 甲
             for part in re.finditer(r"[^\s、]+", m["run"]):
                 name = part.group(0)
@@ -479,6 +483,16 @@ class NameRules:
                     begin = m.start("run") + part.start()
                     out.append(self.mention(view, begin, begin + len(name), T.PERSON, name, "pattern:person-byline", 25))
         return out
+
+    def _foreign_name_start(self, text: str, begin: int) -> int:
+        """A name found after a · goes back over the transliterated given name before it (署长某某·施泰纳),
+        up to a character that ends a title (长, 任, 席 …)."""
+        if begin < 2 or text[begin - 1] != "·":
+            return begin
+        start = begin - 1
+        while start > 0 and begin - start <= 7 and text[start - 1] in self.transliteration and text[start - 1] not in self.title_ends:
+            start -= 1
+        return start if start < begin - 1 else begin
 
     def _name_token(self, view: SentenceView, begin: int, end: int) -> bool:
         """A person's name must not cut a token of the sentence in two."""
@@ -597,3 +611,13 @@ def clean(label: str) -> str:
 
 
 __all__ = ["Match", "NameRules", "Token", "canonical_body"]
+
+
+def _transliteration_characters(lexicon: Lexicon) -> frozenset[str]:
+    """Characters that recur in the Chinese names of foreign places: the model of a transliteration."""
+    counts: Counter[str] = Counter()
+    for entry in lexicon.entries.values():
+        if entry.type in PLACE_TYPES and entry.country not in (None, "CN"):
+            for name in entry.surfaces:
+                counts.update(ch for ch in set(name) if "\u3400" <= ch <= "\u9fff")
+    return frozenset(ch for ch, n in counts.items() if n >= 3)
