@@ -135,8 +135,10 @@ class EventNames:
         """“甲”、“乙”等系列活动: each quoted item of a list that one event head follows is an event."""
         out = []
         for m in self.quoted_run.finditer(view.text) if "”" in view.text else ():
-            if not self._ends_token(view, m.end()):
-                continue
+            if not self._ends_token(view, m.end()) or any(
+                m.start("h") <= t.begin and t.end <= m.end() and t.text in self.rules.function_words for t in view.tokens
+            ):
+                continue  # “甲”“乙”在某地某某周展出: the head is another event's, after a verb or 在
             for q in re.finditer(r"“(?P<n>[^“”\n]{2,30})”", m["run"]):
                 begin, end = m.start("run") + q.start(), m.start("run") + q.end()
                 out.append(self.rules.mention(view, begin, end, T.EVENT, clean(q["n"]), "pattern:event-list", 39))
