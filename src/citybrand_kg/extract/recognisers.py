@@ -198,7 +198,15 @@ class NameRules:
         out = []
         unit_re = self.unit_or_group_re if _LEADING_GROUP in view.text else self.unit_re  # the same matches, cheaper
         text = view.text
-        for match in unit_re.finditer(text):
+        ends = {t.end for t in view.tokens}
+        pos = 0
+        while (match := unit_re.search(text, pos)) is not None:
+            pos = match.end()
+            if match.end() not in ends:  # 宗教委|员会: a short unit cut out of a word may hide the real one
+                inner = next((k for k in range(match.start() + 1, match.end()) if (longer := unit_re.match(text, k)) and longer.end() > match.end() and longer.end() in ends), None)
+                if inner is not None:
+                    pos = inner
+                    continue
             unit_begin = match.start()
             if match.group(0) in ("政府", "人民政府") and unit_begin >= 3 and text[unit_begin - 1] in "省市区县州" and text[unit_begin - 3 : unit_begin - 1] == text[unit_begin - 1] + "委":
                 # 济南市委市政府: the government after its party committee, named by the same place
