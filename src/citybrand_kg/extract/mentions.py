@@ -153,7 +153,7 @@ def strip_qualifiers(mention: Mention, view: SentenceView, lexicon: Lexicon, sta
 
 
 def _only_common_words(view: SentenceView, begin: int, end: int, lexicon: Lexicon, is_word: Callable[[str], bool]) -> bool:
-    """Is the text from ``begin`` to ``end`` common words only (贸易协会, 国际航空公司), no place in
+    """Is the text from ``begin`` to ``end`` common words only (贸易协会, 航空公司), no place in
     it, or does one word run across ``begin`` (新加坡航空公司 is one word)?"""
     if any(t.begin < begin < t.end for t in view.tokens):
         return True

@@ -375,8 +375,9 @@ class NameRules:
 
     def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         """Names ending with an organisation's head (某某协会, 某某大学, 某某集团). The part before the
-        head must show it is a name: a place, a level word (市), a registered company's head, letters, a strong prefix (国际, 中国), or a list it shares with
-        such a name (甲集团、某市乙股份有限公司等企业)."""
+        head must show it is a name: a place, a level word (市), a registered company's head, Latin
+        letters, a strong prefix (国际, 中国), or a list it shares with such a name
+        (甲集团、某市乙股份有限公司等企业)."""
         out: list[Mention] = []
         unvouched: list[Mention] = []
         text = view.text
@@ -618,9 +619,6 @@ def clean(label: str) -> str:
     return label.translate(QUOTE_MARKS).strip(" 、,，")
 
 
-__all__ = ["Match", "NameRules", "Token", "canonical_body"]
-
-
 def _transliteration_characters(lexicon: Lexicon) -> frozenset[str]:
     """Characters that recur in the Chinese names of foreign places: the model of a transliteration."""
     counts: Counter[str] = Counter()
@@ -629,3 +627,7 @@ def _transliteration_characters(lexicon: Lexicon) -> frozenset[str]:
             for name in entry.surfaces:
                 counts.update(ch for ch in set(name) if "\u3400" <= ch <= "\u9fff")
     return frozenset(ch for ch, n in counts.items() if n >= 3)
+
+
+__all__ = ["Match", "NameRules", "Token", "canonical_body"]
+
