@@ -69,6 +69,9 @@ def test_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, caplog, se
     [cached] = list(tmp_path.glob("jieba-dictionary-*.pickle"))
     again = load_dictionary(tmp_path)
     assert Segmenter(first).spans(text) == Segmenter(again).spans(text) == segmenter.spans(text)
+    # the names jieba tags nr, three characters long, come back from the cache too
+    assert "王晓东" in first.person_names and first.person_names == again.person_names
+    assert "宣传部" in again.person_names and "新华社" not in again.person_names and "杭州" not in again.person_names
     cached.write_bytes(b"not a pickle")
     with caplog.at_level("WARNING"):
         rebuilt = load_dictionary(tmp_path)
