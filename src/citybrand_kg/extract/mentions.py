@@ -166,8 +166,9 @@ def _only_common_words(view: SentenceView, begin: int, end: int, lexicon: Lexico
 def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match] | None = None) -> list[Mention]:
     """Gazetteer names, with three guards of context:
 
-    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口), and an
-      organisation's name must be whole words (新疆大学 is not in 新疆|大学生);
+    - a two-character place must start a word (海城 is not in 滨海|城市, 海口 not in 入海口), an
+      organisation's name must be whole words (新疆大学 is not in 新疆|大学生), and a ministry is not
+      named in 部门 (文旅部门);
     - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
     - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
     """
@@ -188,6 +189,8 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
             ends = ends if ends is not None else {token.end for token in view.tokens}
             if match.begin not in starts or match.end not in ends:
                 continue  # 新疆大学|生, 升|华为: an organisation's name is whole words
+        elif entry.type is T.GOVERNMENT_BODY and text[end - 1 : end + 1] == "部门":
+            continue  # 文旅部门, 外交部门: departments of a kind, no ministry named
         elif entry.type is T.MEDIA_OUTLET and text[end : end + 1] == "社" and entry.label.endswith("报"):
             end += 1  # 某某日报社: the paper's publisher is the paper
         out.append(_gazetteer_mention(view, match.begin, end, entry.id, lexicon))
