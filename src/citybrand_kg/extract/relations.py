@@ -38,6 +38,7 @@ from citybrand_kg.wordregex import WordTable
 
 T = EntityType
 _QUOTATION = re.compile(r"“[^“”]*”")
+_SPEECH_END = re.compile(r"[。!！?？]")
 _CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
 _PLACE_JOIN = re.compile(r"^[、和及与]?$")
 _ACTORS = (T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
@@ -126,8 +127,12 @@ def sorted_relations(relations: Iterable[Relation]) -> list[Relation]:
 
 
 def clauses(text: str) -> list[Span]:
+    """The sentence cut at commas, semicolons and colons, but not inside a quoted name (“你好，某地”文化周)."""
+    names = [q.span() for q in _QUOTATION.finditer(text) if q.end() - q.start() <= 32 and not _SPEECH_END.search(q.group(0))] if "“" in text else []
     spans, start = [], 0
     for match in _CLAUSE_END.finditer(text):
+        if names and any(b < match.start() < e for b, e in names):
+            continue
         spans.append(Span(start, match.end()))
         start = match.end()
     if start < len(text):
