@@ -366,9 +366,10 @@ def _platform(text: str, index: int, clause: Span, inside: list[Linked], doc: Do
         if own:  # 微信公众号“甲”和抖音号“乙”: each account on the platform written right before it
             out.append(_rel(account.key, "platform", own[-1].key, index, "platform:account-on"))
             continue
-        keys = [p.key for p in inside if p.type is T.PLATFORM and p.end <= account.begin and not re.search(r"号[、,，]", text[p.end : account.begin])]
         tail = _account_tail(text, account.end, clause.end)
-        keys += [p.key for p in inside if p.type is T.PLATFORM and account.end <= p.begin < account.end + len(tail)]
+        after = [p.key for p in inside if p.type is T.PLATFORM and account.end <= p.begin <= account.end + max(len(tail), 1)]
+        keys = [] if after else [p.key for p in inside if p.type is T.PLATFORM and p.end <= account.begin and not re.search(r"号[、,，]", text[p.end : account.begin])]
+        keys += after  # “甲”微博和“乙”视频号: a platform written right after an account is its own
         for suffix, platform in doc.platform_suffixes:
             if suffix in tail:
                 keys.append(platform)
