@@ -122,7 +122,7 @@ class EventNames:
                 out.append(rules.mention(view, begin, m.end(), T.EVENT, clean(text[begin : m.end()]), "pattern:event-quoted", 38))
         for m in self.after_quote.finditer(text):
             head = m["h"]
-            if not self._ends_token(view, m.end()) or any(word in head.replace("文化和旅游", "文旅") for word in self.list_words):
+            if not self._ends_token(view, m.end()) or any(word in self._without_compounds(head) for word in self.list_words):
                 continue  # “甲”和乙活动 is a list; “甲”文化和旅游推介会 is one event
             begin = self._prefix_start(view, m.start())
             name = clean(text[begin : m.end("n") + 1])
@@ -130,6 +130,12 @@ class EventNames:
             mention = rules.mention(view, begin, m.end(), T.EVENT, label, "pattern:event-quoted", 38)
             out.append(replace(mention, aliases=(name,)) if label != name else mention)  # “某某”挑战赛: 某某 too
         return out
+
+    def _without_compounds(self, words: str) -> str:
+        """``words`` without the official compounds whose 和 joins one name (文化和旅游)."""
+        for compound in self.rules.joined_compounds:
+            words = words.replace(compound, "")
+        return words
 
     def _quoted_lists(self, view: SentenceView) -> list[Mention]:
         """“甲”、“乙”等系列活动: each quoted item of a list that one event head follows is an event."""

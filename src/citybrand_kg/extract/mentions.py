@@ -19,7 +19,7 @@ from citybrand_kg.extract.event_names import EventNames
 from citybrand_kg.extract.gazetteers import GazetteerEntry, Lexicon, Match, SurfaceIndex
 from citybrand_kg.extract.place_names import PlaceNames
 from citybrand_kg.extract.quantities import find_quantities
-from citybrand_kg.extract.recognisers import NameRules
+from citybrand_kg.extract.recognisers import NameRules, joined
 from citybrand_kg.model import (
     PLACE_TYPES,
     EntityType,
@@ -251,15 +251,11 @@ def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Menti
         for match in risky:
             if (match.begin, match.end) in places:
                 continue
-            if any(_joined(view.text, e, match.begin) or _joined(view.text, match.end, b) for b, e in places):
+            if any(joined(view.text, e, match.begin) or joined(view.text, match.end, b) for b, e in places):
                 places.add((match.begin, match.end))
                 added.append(_gazetteer_mention(view, match.begin, match.end, match.ids[0], lexicon))
                 changed = True
     return added
-
-
-def _joined(text: str, end: int, begin: int) -> bool:
-    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "与")
 
 
 def quantity_mentions(view: SentenceView, rules: NameRules) -> list[Mention]:

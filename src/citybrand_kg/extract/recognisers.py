@@ -418,8 +418,7 @@ class NameRules:
     @staticmethod
     def _adjacent(view: SentenceView, begin: int, end: int, other_begin: int, other_end: int) -> bool:
         text, offset = view.text, view.offset
-        gap = text[end - offset : other_begin - offset] if end <= other_begin else text[other_end - offset : begin - offset]
-        return gap in ("、", "和", "及", "以及", "与")
+        return joined(text, end - offset, other_begin - offset) or joined(text, other_end - offset, begin - offset)
 
     def _org_start(self, view: SentenceView, head_begin: int) -> int:
         """Start of an organisation's name: back to a boundary, across a place in brackets
@@ -597,6 +596,11 @@ _PARTY_COMMITTEE = re.compile(r"(.+?(?:省|市|自治区|自治州|区|县))党�
 _PARTY_UNIT = re.compile(r"(?:省|市|区|县|州|盟|自治区)委(?!员)")
 _LIST_JOINS = frozenset("、和及与以")  # a character next to a name that puts it in a list (以 of 以及)
 _NOT_IN_NAMES = re.compile("[的了们]")  # 15个国家的专家: no given name has these
+
+
+def joined(text: str, end: int, begin: int) -> bool:
+    """Do one name ending at ``end`` and the next starting at ``begin`` stand in one list (甲、乙, 甲和乙)?"""
+    return 0 <= end <= begin and text[end:begin] in ("、", "和", "及", "以及", "与")
 
 
 def stops(token: str, stop: frozenset[str]) -> bool:
