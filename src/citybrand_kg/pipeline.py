@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from citybrand_kg.errors import InputError
 from citybrand_kg.extract.entities import (
-    gazetteer_entity,
     implied_entities,
     link_mentions,
     merge_entities,
@@ -63,8 +62,7 @@ class Extractor:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
         self._dictionary = shared_dictionary()
-        heads = tuple(word for kind in _HEAD_WORDS for word in self.lexicon.word_set(kind))
-        self._person_names = frozenset(name for name in self._dictionary.person_names if not name.endswith(heads))  # not 宣传部, 马拉松
+        self._heads = frozenset(word for kind in _HEAD_WORDS for word in self.lexicon.word_set(kind))
         self._segmenter = Segmenter(self._dictionary)
         self.recognisers = Recognisers.load(self.lexicon, self.is_word)
         self._suffix_platforms = suffix_platforms(self.lexicon)
@@ -73,7 +71,10 @@ class Extractor:
 
     def is_word(self, text: str) -> bool:
         """Is ``text`` a common word of the tokenizer's dictionary (宣传部), not a name (金彦, 王晓东)?"""
-        return self._dictionary.frequency(text) >= 20 and text not in self._person_names
+        if self._dictionary.frequency(text) < 20:
+            return False
+        # a name jieba tags nr (three characters) is no common word, unless one of our heads ends it (宣传部, 马拉松)
+        return text not in self._dictionary.person_names or any(text[-k:] in self._heads for k in (1, 2, 3))
 
     def tokens(self, text: str, *, shared: bool = False) -> tuple[Token, ...]:
         return self._segmenter.tokens(text, shared=shared)
@@ -96,8 +97,7 @@ class Extractor:
         del tokens
         entities, linked = link_mentions(doc_key, mentions, self.lexicon)
         named_places = places_named_in_labels(entities, self.lexicon)
-        facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand)
-        facts = replace(facts, brand_places=tuple((brand, gazetteer_entity(place).key) for brand, place in named_places.items()))
+        facts = document_facts(norm, letter, places, city_entry, entities, linked, self._suffix_platforms, expand, named_places)
         relations = document_relations(norm, sentences, linked, letter, facts, self._relation_words)
         own_entities, own_relations = letter_facts(doc_key, sentences, letter, places, facts, self._parties)
         own_entities += implied_entities([*relations, *own_relations], city_entry, self._suffix_platforms, {e.key for e in entities}, named_places.values())

@@ -11,7 +11,7 @@ are scored apart from the relations between things (``bench/evaluate_dev.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from citybrand_kg.extract.entities import clean_label, entity_key, gazetteer_entity
 from citybrand_kg.extract.gazetteers import GazetteerEntry
@@ -65,14 +65,16 @@ def letter_mentions(text: str, sentences: tuple[Sentence, ...], letter: LetterIn
     return out
 
 
-def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_entry: GazetteerEntry | None, entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]], suffix_platforms: tuple[tuple[str, Entity], ...], expand: Expander = _as_written) -> DocumentFacts:
-    """What the relation patterns know of the whole document."""
+def document_facts(norm: str, letter: LetterInfo, places: PlaceContext, city_entry: GazetteerEntry | None, entities: list[Entity], linked: list[tuple[ResolvedMention, EntityType]], suffix_platforms: tuple[tuple[str, Entity], ...], expand: Expander = _as_written, brand_places: Mapping[str, GazetteerEntry] | None = None) -> DocumentFacts:
+    """What the relation patterns know of the whole document; ``brand_places``: the place each brand
+    label's own words name (好客山东 → 山东省)."""
     city = gazetteer_entity(city_entry).key if city_entry is not None else None
     issuer = entity_key(*expand(canonical_body(letter.issuer, places))) if letter.issuer else None
     accounts = [e.key for e in entities if e.type is T.ACCOUNT]
     suffixes = tuple((suffix, entity.key) for suffix, entity in suffix_platforms)
     publishers = dateline_outlets(norm, linked) + header_publishers(norm, letter, linked)
-    return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=publishers)
+    named = tuple((brand, gazetteer_entity(place).key) for brand, place in (brand_places or {}).items())
+    return DocumentFacts(city=city, issuer=issuer, single_account=accounts[0] if len(accounts) == 1 else None, platform_suffixes=suffixes, dateline_outlets=publishers, brand_places=named)
 
 
 def dateline_outlets(norm: str, linked: list[tuple[ResolvedMention, EntityType]]) -> tuple[tuple[str, Span], ...]:

@@ -60,7 +60,7 @@ class NameRules:
         self.abbreviation_order = _longest_first(tuple(self.abbreviations))
         self.media_heads = Heads(w("media_heads"))
         self.titles = _longest_first(w("person_titles"))
-        self.title_ends = frozenset(t[-1] for t in self.titles) | {"长"}
+        self.title_ends = frozenset(t[-1] for t in self.titles)  # 长 of 局长, 任 of 主任 …
         self.title_words = w("person_titles")
         self.function_chars = frozenset(word for word in w("function_words") if len(word) == 1)
         two_char_heads = [h for h in (*self.org_heads, *self.media_heads) if len(h) >= 2]
@@ -472,7 +472,7 @@ class NameRules:
         for pattern in patterns:
             pos = 0
             while (m := pattern.search(text, pos)) is not None:
-                pos = m.end() if m.end() > m.start() else m.start() + 1
+                pos = m.end()
                 name, end = m["n"], m.end("n")
                 if pattern is self.person_after_title and len(name) == 3 and self.person_verb_at.match(text, m.start("n") + 2):
                     name, end = name[:2], end - 1  # 副秘书长张华陪同: the name ends before the verb
