@@ -170,7 +170,9 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
       organisation's name must be whole words (新疆大学 is not in 新疆|大学生), and a ministry is not
       named in 部门 (文旅部门);
     - a place inside a title in 《》 or a long quoted name is part of that name, not a mention;
-    - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区).
+    - a risky place name (东北, 西南) counts only in a list of other places (东北、西北、西南地区);
+    - a country's name that opens a fixed term or an envoy's title (中国特色…, 中国驻…) is not the
+      country (``country_fixed_terms.txt``).
     """
     text = view.text
     starts = set(map(_BEGIN, view.tokens))
@@ -185,6 +187,8 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
                 continue
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
+            if entry.type is T.COUNTRY and text.startswith(lexicon.words.get("country_fixed_terms", ()), match.begin):
+                continue  # 中国特色社会主义, 中国驻日本大使: a fixed term or an envoy's title, not the country
         elif entry.type is T.ORGANIZATION:
             ends = ends if ends is not None else {token.end for token in view.tokens}
             if match.begin not in starts or match.end not in ends:
