@@ -150,8 +150,8 @@ class NameRules:
         return start
 
     def _inside_compound(self, text: str, token: Token) -> bool:
-        """Is this 和 the joint of a compound name (文化|和|旅游)?"""
-        return token.text in ("和", "与") and any(
+        """Is this boundary word part of a compound that belongs inside a name (文化|和|旅游, 协同|发展)?"""
+        return any(
             text.startswith(compound, token.begin - compound.index(token.text)) for compound in self.joined_compounds if token.text in compound
         )
 
