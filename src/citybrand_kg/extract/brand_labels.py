@@ -4,7 +4,8 @@
 
 - the items of a quoted list after a brand cue (打响“甲、乙、丙”等城市品牌, 擦亮“甲”“乙”两张名片,
   利用…的品牌优势): cues and tails are ``brand_cues.txt`` and ``brand_tails.txt``;
-- a quoted label followed by 品牌, IP or 名片 (“某某”城市品牌);
+- a quoted label followed by 品牌, IP, 名片 or 形象 (“某某”城市品牌, “甲、乙”城市形象);
+- a quoted label in two halves joined by a space or ·, one ending with a brand head (“浪漫之都 时尚某市”);
 - a quoted list whose items end with a brand head (“甲之都、乙名城”);
 - a name ending with a brand head (``brand_heads.txt``: 之城, 之都, 名城, 古都 …);
 - a quoted label right after a place (沈阳“活力之都”、大连“浪漫之都”): a brand of that place when it
@@ -26,6 +27,7 @@ from citybrand_kg.wordregex import word_alternation
 T = EntityType
 _QUOTED_4_60 = re.compile(r"“(?P<n>[^“”\n]{4,60})”")
 _HAN_RUN = re.compile(rf"[{HAN}]+")
+_AFTER_A_LABEL = re.compile(rf"[^{HAN}]|$|[为的等和与]|城市|品牌|形象|名片|口号")
 
 
 class BrandLabels:
@@ -44,7 +46,7 @@ class BrandLabels:
         self.cue = re.compile(word_alternation(w("brand_cues")))
         tails = word_alternation(w("brand_tails"))
         self.cue_tail = re.compile(rf"[^。;；“”]{{0,12}}?((?:“[^“”\n]{{1,80}}”[^“”。;；,，]{{0,8}}?[、,，]?\s*)+)等?[^。;；,，]{{0,10}}?(?:{tails})")
-        self.quote_tail = re.compile(r"(?P<n>(?:“[^“”\n]{2,24}”、?)+)等?(?:[两三四五六七八九十]|\d{1,2})?[大张个]?(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片)")
+        self.quote_tail = re.compile(r"(?P<n>(?:“[^“”\n]{2,24}”、?)+)等?(?:[两三四五六七八九十]|\d{1,2})?[大张个]?(?:城市|旅游|文旅|城市旅游|城市文化|文化)?(?:品牌|IP|名片|形象)")
         self.epithet_heads = tuple(w("brand_epithets"))
         epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
@@ -91,6 +93,11 @@ class BrandLabels:
                 out.append(self.rules.mention(view, begin, end, T.BRAND_LABEL, clean(text[begin:end]), "pattern:brand-quote", 40))
         for quote in _QUOTED_4_60.finditer(text):
             items = re.split(r"[、,，]", quote["n"])
+            halves = re.split(r"[\s·]+", quote["n"].strip())
+            if (len(items) == 1 and 1 < len(halves) <= 3 and len(quote["n"]) <= 20 and any(self.head_end.search(half) for half in halves)
+                    and _AFTER_A_LABEL.match(text, quote.end())):  # not “甲 乙”某某主题展: the quotation opens another name
+                out.append(self.rules.mention(view, quote.start("n"), quote.end("n"), T.BRAND_LABEL, clean(quote["n"]), "pattern:brand-halves", 36))
+                continue  # “浪漫之都 时尚某市”, “某某之城·某某”: one label in two halves
             if len(items) > 1 and any(self.head_end.search(item.strip()) for item in items):
                 pos = quote.start("n")
                 for item in items:
