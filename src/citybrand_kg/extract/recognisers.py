@@ -84,12 +84,13 @@ class NameRules:
         cues = word_alternation(w("work_cues"))
         self.quoted_work = re.compile(rf"(?:{cues})(?:系列)?“(?P<a>[^“”\n]{{2,24}})”|“(?P<b>[^“”\n]{{2,24}})”(?:系列)?(?:{cues})")
         title_alt = word_alternation(self.titles)
+        before_alt = word_alternation(_longest_first(self.titles + tuple(w("person_professions"))))  # titles written before a name
         verb_alt = word_alternation(self.person_verbs)
         after_alt = word_alternation(w("person_after"))
         surname_alt = word_alternation(self.surnames)
         name = rf"(?:{surname_alt})[{HAN}]{{1,2}}"
         titled = rf"(?:{word_alternation(self.surnames | w('surnames_japanese'))})[{HAN}]{{1,2}}"  # after a title a Japanese name too
-        self.person_after_title = re.compile(rf"(?:{title_alt})\s?(?P<n>{titled})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
+        self.person_after_title = re.compile(rf"(?:{before_alt})\s?(?P<n>{titled})(?=\s?(?:{verb_alt})|(?:{after_alt})|[,，、。)）:：\s\d]|$)")
         self.byline_cues = tuple(w("byline_cues"))
         byline_alt = word_alternation(self.byline_cues)
         self.byline_names = re.compile(rf"(?:{byline_alt})\s*[:：/]?\s*(?P<run>{name}(?:[\s、]+{name}){{0,3}})(?=[\s)）,，。:：]|$|报道|报导|摄)")
@@ -490,7 +491,38 @@ class NameRules:
                 if self.single_name.fullmatch(name) and not self.is_word(name) and self.lexicon.lookup(name) is None:
                     begin = m.start("run") + part.start()
                     out.append(self.mention(view, begin, begin + len(name), T.PERSON, name, "pattern:person-byline", 25))
+        return out + self._listed_people(view, out) if "、" in text and out else out
+
+    def _listed_people(self, view: SentenceView, found: list[Mention]) -> list[Mention]:
+        """Names standing in one 、 list with a person found (市领导甲某、乙某、丙某参加): a surname and
+        one or two letters between the list's separators, neither a word nor a known name."""
+        text, offset = view.text, view.offset
+        queue = [(m.span.begin - offset, m.span.end - offset) for m in found]
+        taken = set(queue)
+        out = []
+        while queue:
+            begin, end = queue.pop()
+            after = [(end + 1, end + 1 + n) for n in (3, 2) if self._ends_list_item(view, end + 1 + n)] if text[end : end + 1] == "、" else []
+            before = [(begin - 1 - n, begin - 1) for n in (3, 2) if begin - 1 - n >= 0] if begin > 0 and text[begin - 1] == "、" else []
+            for side in (after, before):
+                for b, e in side:
+                    name = text[b:e]
+                    if not self.single_name.fullmatch(name) or not self._name_token(view, b, e):
+                        continue
+                    bounded = b >= end or text[b - 1 : b] == "、"  # separators on both sides: a common word (李娜) may be a name
+                    if name in self.boundaries or self.lexicon.lookup(name) is not None or _NOT_IN_NAMES.search(name) or (self.is_word(name) and not bounded):
+                        continue
+                    if not any(b < e2 and b2 < e for b2, e2 in taken):
+                        taken.add((b, e))
+                        queue.append((b, e))
+                        out.append(self.mention(view, b, e, T.PERSON, name, "pattern:person-list", 24))
+                    break
         return out
+
+    def _ends_list_item(self, view: SentenceView, end: int) -> bool:
+        """Does a list item end here: before a separator, 等, a closing mark, a verb or the end?"""
+        text = view.text
+        return end >= len(text) or text[end] in "、,，。;；:：等和及与)）" or bool(self.person_verb_at.match(text, end))
 
     def _foreign_name_start(self, text: str, begin: int) -> int:
         """A name found after a · goes back over the transliterated given name before it (署长某某·施泰纳),
