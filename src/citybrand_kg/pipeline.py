@@ -64,7 +64,7 @@ class Extractor:
         self._dictionary = shared_dictionary()
         self._heads = frozenset(word for kind in _HEAD_WORDS for word in self.lexicon.word_set(kind))
         self._segmenter = Segmenter(self._dictionary)
-        self.recognisers = Recognisers.load(self.lexicon, self.is_word)
+        self.recognisers = Recognisers.load(self.lexicon, self.is_word, self._dictionary.is_proper)
         self._suffix_platforms = suffix_platforms(self.lexicon)
         self._parties = self.lexicon.word_set("party_organizations")
         self._relation_words = RelationVocabulary(self.lexicon.pairs("relations"))

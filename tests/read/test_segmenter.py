@@ -72,6 +72,10 @@ def test_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, caplog, se
     # the names jieba tags nr, three characters long, come back from the cache too
     assert "王晓东" in first.person_names and first.person_names == again.person_names
     assert "宣传部" in again.person_names and "新华社" not in again.person_names and "杭州" not in again.person_names
+    # proper nouns jieba tags (people, places, organisations) come back too; frequent two-character nr words do not
+    assert again.is_proper("孔子") and again.is_proper("华侨城") and again.is_proper("黄河")
+    assert not again.is_proper("文明") and not again.is_proper("国家") and not again.is_proper("旅游")
+    assert again.frequency("孔子") == first.frequency("孔子") > 0
     cached.write_bytes(b"not a pickle")
     with caplog.at_level("WARNING"):
         rebuilt = load_dictionary(tmp_path)

@@ -59,8 +59,8 @@ class Recognisers:
     brands: BrandLabels
 
     @classmethod
-    def load(cls, lexicon: Lexicon, is_word: Callable[[str], bool]) -> Recognisers:
-        names = NameRules(lexicon, is_word)
+    def load(cls, lexicon: Lexicon, is_word: Callable[[str], bool], is_proper: Callable[[str], bool] = lambda _w: False) -> Recognisers:
+        names = NameRules(lexicon, is_word, is_proper)
         return cls(lexicon=lexicon, names=names, places=PlaceNames(names), events=EventNames(names), brands=BrandLabels(names))
 
 

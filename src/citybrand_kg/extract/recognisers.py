@@ -40,9 +40,10 @@ _NUMERAL = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百�
 class NameRules:
     """Compiled patterns and word sets, built once from a :class:`Lexicon`."""
 
-    def __init__(self, lexicon: Lexicon, is_word: Callable[[str], bool] = lambda _w: False) -> None:
+    def __init__(self, lexicon: Lexicon, is_word: Callable[[str], bool] = lambda _w: False, is_proper: Callable[[str], bool] = lambda _w: False) -> None:
         self.lexicon = lexicon
         self.is_word = is_word
+        self.is_proper = is_proper  # jieba tags the word a proper noun (孔子, 携程)
         self._place_memo: dict[str, bool] = {}
         w = lexicon.word_set
         self.boundaries = w("name_boundaries") | w("function_words")
@@ -377,8 +378,8 @@ class NameRules:
     def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         """Names ending with an organisation's head (某某协会, 某某大学, 某某集团). The part before the
         head must show it is a name: a place, a level word (市), a registered company's head, Latin
-        letters, a strong prefix (国际, 中国), or a list it shares with such a name
-        (甲集团、某市乙股份有限公司等企业)."""
+        letters, a strong prefix (国际, 中国), one word the dictionary tags a proper noun (孔子研究院),
+        or a list it shares with such a name (甲集团、某市乙股份有限公司等企业)."""
         out: list[Mention] = []
         unvouched: list[Mention] = []
         text = view.text
@@ -392,7 +393,8 @@ class NameRules:
                 continue
             registered = any(name.endswith(h) for h in self.registered_heads)
             pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
-            vouched = registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)
+            vouched = (registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)
+                       or self.is_proper(name[: len(name) - len(head)]))  # 孔子研究院: a proper noun before the head
             if not vouched and text[begin - 1 : begin] not in _LIST_JOINS and text[match.end() : match.end() + 1] not in _LIST_JOINS:
                 continue  # neither vouched for nor in a list
             label = canonical_body(name, places) if name[0] in "省市区县" else name

@@ -42,15 +42,18 @@ _intern = sys.intern
 _MEMO_LIMIT = 500_000
 _UNSEEN = object()
 _STOP = object()
-_FORMAT = 2  # bump when the pickled layout changes
+_FORMAT = 3  # bump when the pickled layout changes
 
 
 class Dictionary:
-    """jieba's words (frequency > 0) in a trie: frequency of a word, and prefix tests; and the
-    three-character words jieba tags as people's names (王晓东 is a frequent word, yet a name)."""
+    """jieba's words (frequency > 0) in a trie: frequency of a word, whether jieba tags it a proper
+    noun, and prefix tests; and the three-character words jieba tags as people's names (王晓东 is a
+    frequent word, yet a name).
+
+    The trie holds ``2 × frequency + proper`` for each word: the flag costs no memory of its own."""
 
     def __init__(self, trie: Any, total: int, person_names: frozenset[str] = frozenset()) -> None:
-        self.trie = trie  # word -> frequency (STORE_INTS)
+        self.trie = trie  # word -> 2 × frequency + proper (STORE_INTS)
         self.total = total
         self.person_names = person_names
 
@@ -58,14 +61,19 @@ class Dictionary:
     def from_tokenizer(cls, tokenizer: Any, tagged: Path | None = None) -> Dictionary:
         """From an initialised jieba ``Tokenizer`` (its ``FREQ`` holds words and their prefixes) and,
         when given, jieba's tagged dictionary file (``word frequency tag`` lines)."""
+        names, proper = _tagged_words(tagged) if tagged is not None else (frozenset(), frozenset())
         trie = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for word, freq in tokenizer.FREQ.items():
             if freq:
-                trie.add_word(word, freq)
-        return cls(trie, tokenizer.total, _person_names(tagged) if tagged is not None else frozenset())
+                trie.add_word(word, 2 * freq + (word in proper))
+        return cls(trie, tokenizer.total, names)
 
     def frequency(self, word: str) -> int:
-        return int(self.trie.get(word, 0))
+        return int(self.trie.get(word, 0)) >> 1
+
+    def is_proper(self, word: str) -> bool:
+        """Does jieba tag ``word`` a name of a person, place, organisation or other proper noun (孔子, 携程)?"""
+        return bool(int(self.trie.get(word, 0)) & 1)
 
     def is_prefix(self, fragment: str) -> bool:
         """Is ``fragment`` a word or the beginning of one?"""
@@ -129,7 +137,7 @@ class Segmenter:
                 # a word's log-probability; None: only a prefix of words; _STOP: neither
                 p = logp.get(frag, _UNSEEN)
                 if p is _UNSEEN:
-                    f = trie.get(frag, 0)
+                    f = trie.get(frag, 0) >> 1
                     p = logp[frag] = math.log(f) - log_total if f else (None if trie.match(frag) else _STOP)
                 if p is _STOP:
                     break
@@ -204,15 +212,24 @@ def load_dictionary(folder: Path | None = None) -> Dictionary:
     return dictionary
 
 
-def _person_names(path: Path) -> frozenset[str]:
-    """Three-character words tagged ``nr`` (a person's name) in jieba's dictionary file."""
-    names = set()
+_PROPER_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+_COMMON_NAME_WORD = 2000  # a two-character nr word this frequent is a common word (明白 10875, 文明 6584; 鲁迅 1507)
+
+
+def _tagged_words(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """From jieba's dictionary file: the three-character words tagged ``nr`` (a person's name), and
+    the words of two characters or more tagged as proper nouns (people, places, organisations, other),
+    but for the frequent two-character ``nr`` words, which are mostly common words (文明, 阳光, 智慧)."""
+    names, proper = set(), set()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             parts = line.split()
-            if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) == 3:
-                names.add(parts[0])
-    return frozenset(names)
+            if len(parts) == 3 and parts[2] in _PROPER_TAGS and len(parts[0]) >= 2:
+                if not (parts[2] == "nr" and len(parts[0]) == 2 and int(parts[1]) >= _COMMON_NAME_WORD):
+                    proper.add(parts[0])
+                if parts[2] == "nr" and len(parts[0]) == 3:
+                    names.add(parts[0])
+    return frozenset(names), frozenset(proper)
 
 
 def _jieba_dictionary_file() -> Path:
