@@ -144,6 +144,8 @@ class NameRules:
                 break
             if stops(token.text, stop) and not self._inside_compound(view.text, token):
                 break
+            if len(token.text) == 1 and j and len(tokens[j - 1].text) == 1 and tokens[j - 1].text + token.text in stop:
+                break  # a boundary word the tokenizer split in two (友|城)
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break
             if self._counts_something(view, token):

@@ -248,7 +248,10 @@ def _place_lists_after_cue(text: str, inside: list[Linked], v: RelationVocabular
 def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: Sequence[Linked], doc: DocumentFacts, v: RelationVocabulary) -> list[Relation]:
     out: list[Relation] = []
     for i, m in enumerate(inside):
-        if m.type not in _ACTORS or not v.partner_start.search(text[max(clause.begin, m.begin - 2) : m.begin]):
+        if m.type not in _ACTORS:
+            continue
+        lead = inside[i - 1].begin if i and inside[i - 1].type in PLACE_TYPES and inside[i - 1].end == m.begin else m.begin  # 与越南某大学: the country qualifies the partner
+        if not v.partner_start.search(text[max(clause.begin, lead - 2) : lead]):
             continue
         partners = [m]
         for follower in inside[i + 1 :]:
@@ -258,9 +261,9 @@ def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: 
                 break
         rest = text[partners[-1].end : clause.end]
         verb = v.partner_verb.search(rest)
-        if verb is None or (text[max(clause.begin, m.begin - 3) : m.begin].endswith("由") and v.by_verb.match(rest)):
+        if verb is None or (text[max(clause.begin, lead - 3) : lead].endswith("由") and v.by_verb.match(rest)):
             continue  # 由A与B联合主办: organizers, not partners
-        cue_begin = m.begin - len(v.partner_start.search(text[max(clause.begin, m.begin - 2) : m.begin]).group(0))  # type: ignore[union-attr]
+        cue_begin = lead - len(v.partner_start.search(text[max(clause.begin, lead - 2) : lead]).group(0))  # type: ignore[union-attr]
         subject = _partner_subject(text, cue_begin, clause, inside, linked, partners, doc)
         if subject is None:
             continue
