@@ -69,6 +69,7 @@ class NameRules:
         self.person_verbs = _longest_first(w("person_verbs"))
         self.surnames = w("surnames")
         self.units = _longest_first(w("government_units"))
+        self.sectors = w("government_sectors")
         unit_alt = word_alternation(self.units)
         self.unit_re = re.compile(unit_alt)
         self.unit_or_group_re = re.compile(unit_alt + rf"|[{HAN}]{{2,16}}?{_LEADING_GROUP}")  # for texts that name one
@@ -211,22 +212,37 @@ class NameRules:
                 if inner is not None:
                     pos = inner
                     continue
-            unit_begin = match.start()
+            unit_begin = self._sectors_before(text, match.start()) if match.group(0)[-1:] in "局厅" or match.group(0).endswith("委员会") and len(match.group(0)) > 3 else match.start()
+            unit = text[unit_begin : match.end()]
             if match.group(0) in ("政府", "人民政府") and unit_begin >= 3 and text[unit_begin - 1] in "省市区县州" and text[unit_begin - 3 : unit_begin - 1] == text[unit_begin - 1] + "委":
                 # 济南市委市政府: the government after its party committee, named by the same place
                 place_begin = self._place_start(view, unit_begin - 2, places)
                 begin = unit_begin - 1
                 raw = text[place_begin if place_begin is not None else unit_begin - 3 : unit_begin - 2] + match.group(0)
             else:
-                found = self._body_start(view, unit_begin, match.group(0), places)
+                found = self._body_start(view, unit_begin, unit, places)
                 if found is None:
                     continue
                 begin, raw = found[0], text[found[0] : match.end()]
             label = canonical_body(raw, places)
-            type_, full = self._expanded(label, match.group(0))
+            type_, full = self._expanded(label, unit)
             mention = self.mention(view, begin, match.end(), type_, full, "pattern:government-body", 30)
             out.append(replace(mention, aliases=(label,)) if full != label else mention)
         return out
+
+    def _sectors_before(self, text: str, begin: int) -> int:
+        """Start of a department's unit with the fields written before it (旅游和文化广电|体育厅,
+        文化广电旅游|体育局): back over the words of ``government_sectors.txt``, and a 和 between two."""
+        start = begin
+        while start > 0:
+            size = next((k for k in (4, 3, 2) if text[start - k : start] in self.sectors), 0)
+            if size:
+                start -= size
+            elif text[start - 1] == "和" and start < begin and any(text[start - 1 - k : start - 1] in self.sectors for k in (4, 3, 2)):
+                start -= 1
+            else:
+                break
+        return start
 
     def _expanded(self, label: str, unit: str) -> tuple[EntityType, str]:
         """市外办 → 某市人民政府外事办公室: a short unit name written out (``unit_abbreviations.tsv``)."""
