@@ -38,3 +38,10 @@ def test_a_salutation_may_name_several_people() -> None:
     assert letter.addressee == "王海"
     assert [name for name, _span in letter.co_addressees] == ["李明", "赵立"]
     assert all(text[span.begin : span.end] == name for name, span in letter.co_addressees)
+
+
+@pytest.mark.parametrize("header", ["发布时间:2023-07-05 09:30   来源:大众日报", "来源:大众日报", "2023年07月05日 09:22 来源:大众日报"])
+def test_the_publisher_is_read_wherever_its_label_stands_on_a_header_line(header: str) -> None:
+    text = f"论坛在曲阜开幕\n{header}\n7月4日，论坛在曲阜开幕。\n"
+    letter = read_letter(normalized(text))
+    assert letter.source_span is not None and text[letter.source_span.begin : letter.source_span.end] == "大众日报"

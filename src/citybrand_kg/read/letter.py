@@ -56,8 +56,9 @@ class _Vocabulary:
         self.commitment = re.compile(rf"(?:{alt('commitment')})")
         self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt('issuer_head')})$")
         self.title_issuer = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于对|关于|对|就)")
-        self.source = re.compile(rf"^(?:{alt('source')})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")
+        self.source = re.compile(rf"(?:^|(?<=\s))(?:{alt('source')})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")  # at the start or after a blank (发布时间：… 来源：…)
         self.date_label = re.compile(rf"^(?:{alt('date')})\s*[:：]")
+        self.date_label_anywhere = re.compile(rf"(?:^|(?<=\s))(?:{alt('date')})\s*[:：]")
         surnames = word_alternation(pattern_words("surnames"))
         self.proposer = re.compile(
             rf"(?:^|(?<=[^{_HAN}])|(?<=代表团)|(?<=委员会)|(?<=[、○]))(?P<name>(?:{surnames})[{_HAN}]{{1,2}}?)"
@@ -222,7 +223,7 @@ def _find_title(lines: list[tuple[int, int, str]]) -> tuple[str | None, Span | N
     for begin, end, line in lines[:4]:
         if v.addressee.match(line) or line.endswith((":", "：")) or len(line) > 120 or len(line) < 4:
             continue
-        if v.issuer_tail.match(line) or _DOC_NUMBER.fullmatch(line) or line in v.no_title or v.source.match(line) or v.date_label.match(line):
+        if v.issuer_tail.match(line) or _DOC_NUMBER.fullmatch(line) or line in v.no_title or v.source.search(line) or v.date_label.match(line):
             continue
         if re.fullmatch(r"[\d\s\-:：/.年月日()（）A-Za-z]+", line):
             continue
@@ -240,7 +241,7 @@ def _find_issuer(lines: list[tuple[int, int, str]], title: str | None, title_spa
     for begin, end, line in lines[:8]:
         if v.issuer_tail.match(line) and len(line) <= 30 and not v.busy.search(line):
             return line, Span(begin, end)
-        source = v.source.match(line)
+        source = v.source.search(line)
         if source and v.issuer_tail.match(source.group("name")):
             return source.group("name"), Span(begin + source.start("name"), begin + source.end("name"))
     if title and title_span:
@@ -254,7 +255,7 @@ def _source_span(lines: list[tuple[int, int, str]]) -> Span | None:
     """The name on a header line that says who published the text (来源：…, 发布机构：…)."""
     v = _vocabulary()
     for begin, _end, line in lines[:8]:
-        source = v.source.match(line)
+        source = v.source.search(line)
         if source:
             return Span(begin + source.start("name"), begin + source.end("name"))
     return None
@@ -271,7 +272,7 @@ def _find_date(text: str, lines: list[tuple[int, int, str]]) -> tuple[str | None
             return _cn_iso(cn), Span(begin, begin + len(line))
     for begin, _end, line in lines[:4]:
         match = _DATE.search(line)
-        labelled = line.startswith(("(", "（")) or v.date_label.match(line) or re.search(r"(?:发布|时间)\s*[:：]", line)
+        labelled = line.startswith(("(", "（")) or v.date_label_anywhere.search(line) or re.search(r"(?:发布|时间)\s*[:：]", line)
         if match and (labelled or _DATE.fullmatch(line.split()[0] if line.split() else line)):
             return _iso(match), Span(begin + match.start(), begin + match.end())
     return None, None
