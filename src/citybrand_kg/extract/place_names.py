@@ -80,10 +80,11 @@ class PlaceNames:
         if "村" not in view.text:
             return []
         out = []
+        following = {t.begin: t.text for t in view.tokens}
         for match in _VILLAGE.finditer(view.text):
             end = match.end()
-            if end < len(view.text) and re.match(rf"[{HAN}]", view.text[end]) and view.text[end] not in self.rules.function_chars:
-                continue  # 村晚, 村镇: 村 does not end the word
+            if end < len(view.text) and re.match(rf"[{HAN}]", view.text[end]) and view.text[end] not in self.rules.function_chars and following.get(end) not in self.rules.boundaries:
+                continue  # 村晚, 村镇: 村 does not end the word (光华村|入选 does)
             begin = self.rules.walk_left(view, end - 1, 8, self.stop | self.rules.title_words)
             name = view.text[begin : end - 1]
             if len(name) < 2 or name[-1] in "乡农山镇" or any(name.endswith(g) for g in self.village_generic):
