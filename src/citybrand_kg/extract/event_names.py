@@ -6,7 +6,8 @@
   (“某某”主题活动: the head is part of the label unless it is generic, then the quoted name alone);
 - a quoted list followed by one shared head (“甲”、“乙”等系列活动: one event per item);
 - a name built from a head (``data/patterns/event_heads.txt``) and its modifiers back to a boundary,
-  when it shows a sign of a proper name (an ordinal, a year, a place, a quotation, Latin letters);
+  when it shows a sign of a proper name (an ordinal, a year, a place, a quotation, Latin letters,
+  a first word the dictionary tags a proper noun);
   a leading date (4·28) is not part of it, and a trailing ceremony or generic word
   (``event_ceremonies.txt``: 开幕式, 活动 …) is left out when what remains ends with a head;
 - sessions of people's congresses and CPPCC committees (某市第十三届人民代表大会常务委员会第三十次会议)
@@ -261,7 +262,20 @@ class EventNames:
         if len(name) > 2 and all(rules.is_country_abbreviation(ch) for ch in name[:2]):
             return True
         modifiers = name[: len(name) - len(head)]
-        return head not in self.weak and any(prefix in modifiers for prefix in self.strong_prefixes)  # 某山世界文明论坛
+        if head in self.weak:
+            return False
+        return any(prefix in modifiers for prefix in self.strong_prefixes) or self._proper_first_word(modifiers)  # 某山世界文明论坛, 南洋文化节
+
+    def _proper_first_word(self, modifiers: str) -> bool:
+        """Is the longest word the modifiers open with one the dictionary tags a proper noun (南洋|文化节),
+        and not itself an event's head (马拉松|赛)?"""
+        for k in (4, 3, 2):
+            word = modifiers[:k]
+            if len(word) == k and word in self.heads:
+                return False
+            if len(word) == k and self.rules.is_proper(word):
+                return True
+        return False
 
     # --- sessions and congresses ----------------------------------------------------------------
 
