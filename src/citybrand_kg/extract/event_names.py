@@ -264,18 +264,7 @@ class EventNames:
         modifiers = name[: len(name) - len(head)]
         if head in self.weak:
             return False
-        return any(prefix in modifiers for prefix in self.strong_prefixes) or self._proper_first_word(modifiers)  # 某山世界文明论坛, 南洋文化节
-
-    def _proper_first_word(self, modifiers: str) -> bool:
-        """Is the longest word the modifiers open with one the dictionary tags a proper noun (南洋|文化节),
-        and not itself an event's head (马拉松|赛)?"""
-        for k in (4, 3, 2):
-            word = modifiers[:k]
-            if len(word) == k and word in self.heads:
-                return False
-            if len(word) == k and self.rules.is_proper(word):
-                return True
-        return False
+        return any(prefix in modifiers for prefix in self.strong_prefixes) or rules.opens_with_proper_noun(modifiers, self.heads)  # 某山世界文明论坛, 南洋文化节
 
     # --- sessions and congresses ----------------------------------------------------------------
 

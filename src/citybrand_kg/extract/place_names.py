@@ -257,4 +257,4 @@ class PlaceNames:
     def _proper(self, name: str, modifiers: str) -> bool:
         if "“" in name or re.search(r"[A-Za-z]|第[一二三四五六七八九十\d]+", name):
             return True
-        return any(self.rules.lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in self.rules.lexicon.index.find(modifiers))
+        return any(self.rules.lexicon.entries[m.ids[0]].type in PLACE_TYPES for m in self.rules.lexicon.index.find(modifiers)) or self.rules.opens_with_proper_noun(modifiers)

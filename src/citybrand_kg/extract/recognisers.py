@@ -421,6 +421,17 @@ class NameRules:
             (out if vouched else unvouched).append(mention)
         return out + self.listed_with(view, unvouched, out)
 
+    def opens_with_proper_noun(self, modifiers: str, heads: tuple[str, ...] | frozenset[str] = ()) -> bool:
+        """Is the longest word the modifiers open with one the dictionary tags a proper noun (南洋|文化节,
+        太平|老街), and not itself a head of the kind of name (马拉松|赛)?"""
+        for k in (4, 3, 2):
+            word = modifiers[:k]
+            if len(word) == k and word in heads:
+                return False
+            if len(word) == k and self.is_proper(word):
+                return True
+        return False
+
     def listed_with(self, view: SentenceView, candidates: list[Mention], vouched: list[Mention]) -> list[Mention]:
         """Candidates that stand in one list (、 和 及 与) with a vouched name, or next to one that is."""
         spans = {(m.span.begin, m.span.end) for m in vouched}
