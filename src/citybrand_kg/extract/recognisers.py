@@ -396,7 +396,7 @@ class NameRules:
     def organizations(self, view: SentenceView, places: PlaceContext) -> list[Mention]:
         """Names ending with an organisation's head (某某协会, 某某大学, 某某集团). The part before the
         head must show it is a name: a place, a level word (市), a registered company's head, Latin
-        letters, a strong prefix (国际, 中国), one word the dictionary tags a proper noun (孔子研究院),
+        letters, a strong prefix (国际, 中国), a first word the dictionary tags a proper noun (孔子研究院),
         or a list it shares with such a name (甲集团、某市乙股份有限公司等企业)."""
         out: list[Mention] = []
         unvouched: list[Mention] = []
@@ -412,7 +412,7 @@ class NameRules:
             registered = any(name.endswith(h) for h in self.registered_heads)
             pair = len(name) > 2 and all(self.is_country_abbreviation(ch) for ch in name[:2])  # 法中协会
             vouched = (registered or pair or self.has_place(name) or name[0] in "省市区县" or re.search(r"[A-Za-z]", name) or name.startswith(self.strong_prefixes)
-                       or self.is_proper(name[: len(name) - len(head)]))  # 孔子研究院: a proper noun before the head
+                       or self.opens_with_proper_noun(name[: len(name) - len(head)], self.org_heads))  # 孔子研究院: a proper noun before the head
             if not vouched and text[begin - 1 : begin] not in _LIST_JOINS and text[match.end() : match.end() + 1] not in _LIST_JOINS:
                 continue  # neither vouched for nor in a list
             label = canonical_body(name, places) if name[0] in "省市区县" else name
