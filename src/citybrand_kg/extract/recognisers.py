@@ -508,7 +508,8 @@ class NameRules:
                 name, end = m["n"], m.end("n")
                 if pattern is self.person_after_title and len(name) == 3 and self.person_verb_at.match(text, m.start("n") + 2):
                     name, end = name[:2], end - 1  # 副秘书长张华陪同: the name ends before the verb
-                if name in self.boundaries or self.lexicon.lookup(name) is not None or self.is_word(name) or _NOT_IN_NAMES.search(name):
+                titled = pattern is self.person_after_title and self.is_proper(name)  # 书记李强: a name the dictionary knows, after a title
+                if name in self.boundaries or self.lexicon.lookup(name) is not None or (self.is_word(name) and not titled) or _NOT_IN_NAMES.search(name):
                     continue
                 # after a title and before a verb the name is bounded on both sides: it may cut a word (周汉民|主持)
                 if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), end):
