@@ -506,8 +506,8 @@ class NameRules:
             while (m := pattern.search(text, pos)) is not None:
                 pos = m.end()
                 name, end = m["n"], m.end("n")
-                if pattern is self.person_after_title and len(name) == 3 and self.person_verb_at.match(text, m.start("n") + 2):
-                    name, end = name[:2], end - 1  # 副秘书长张华陪同: the name ends before the verb
+                if pattern is self.person_after_title and len(name) == 3 and (self.person_verb_at.match(text, m.start("n") + 2) or name[2] == "等"):
+                    name, end = name[:2], end - 1  # 副秘书长张华陪同, 市长陈刚等: the name ends before the verb or 等
                 titled = pattern is self.person_after_title and self.is_proper(name)  # 书记李强: a name the dictionary knows, after a title
                 if name in self.boundaries or self.lexicon.lookup(name) is not None or (self.is_word(name) and not titled) or _NOT_IN_NAMES.search(name):
                     continue
