@@ -69,6 +69,7 @@ class NameRules:
         self.person_verbs = _longest_first(w("person_verbs"))
         self.surnames = w("surnames")
         self.units = _longest_first(w("government_units"))
+        self.area_heads = _longest_first(tuple(head for head, _type in lexicon.pairs("place_heads")))  # 高新区, 度假区 … (a 管委会 after one)
         self.sectors = w("government_sectors")
         unit_alt = word_alternation(self.units)
         self.unit_re = re.compile(unit_alt)
@@ -270,6 +271,11 @@ class NameRules:
         if unit.endswith("领导小组"):
             pos = self.walk_left(view, pos + len(unit) - 4, 24, self.function_words)
             return (pos, True) if pos < unit_begin + len(unit) - 4 else None
+        if unit in ("管委会", "管理委员会"):  # 某某高新区管委会: the committee of the area named before it
+            area = next((h for h in self.area_heads if text.endswith(h, 0, pos)), None)
+            if area is not None:
+                begin = self.walk_left(view, pos - len(area), 16)
+                return (begin, True) if begin < pos - len(area) else None
         if unit == "委员会" and (committee := _CONGRESS_COMMITTEE.search(text, max(0, pos - 14), pos)) and committee.end() == pos:
             pos, has_mid = committee.start(), True  # 市政协|对外友好|委员会: a committee of a congress or CPPCC
         elif unit not in _MIDS and not unit.endswith(("委", "政府", "政协", "人大")):
@@ -326,6 +332,8 @@ class NameRules:
                 country = self._country_ending_at(view, m.start())
                 if country is not None:
                     begin, sender = country
+                elif (place := self.lexicon.lookup(m["p"])) is not None and place.type in PLACE_TYPES and place.country == "CN":
+                    continue  # 省政府驻北京办事处: a body's office in another Chinese city, not China's mission
             label = f"{sender}驻{m['p']}{head}"
             out.append(self.mention(view, begin, m.end(), T.GOVERNMENT_BODY, label, "pattern:embassy", 30))
         return out
