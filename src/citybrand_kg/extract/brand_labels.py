@@ -11,6 +11,7 @@
 - a quoted label right after a place (沈阳“活力之都”、大连“浪漫之都”): a brand of that place when it
   ends with a brand head or when the sentence pairs several places with quoted labels;
 - an epithet after 被誉为 / 素有 / 是 (…是某某美食的发源地, 被誉为“某某的摇篮”): ``brand_epithets.txt``;
+  after 被誉为 / 素有 / 号称 … an honorary title ending with 都 or 城 (被誉为世界某某都);
 - 某地某某品牌: a short name between a place and 品牌.
 
 Nicknames of one city (花城, 商都) are aliases in the gazetteers, not heads.
@@ -51,7 +52,11 @@ class BrandLabels:
         epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
         self.epithet = re.compile(rf"(?P<v>{verbs})[“]?(?P<n>[{HAN}A-Za-z·]{{2,14}}?(?:{epithet_heads}))[”]?(?=[^{HAN}]|的美誉|之称|的称号|$)")
-        self.acclaimed = re.compile(rf"(?:{word_alternation(w('brand_acclaim_verbs'))})“(?P<n>[^“”\n]{{2,40}})”")
+        self.acclaim_verbs = tuple(w("brand_acclaim_verbs"))
+        acclaim = word_alternation(self.acclaim_verbs)
+        self.acclaimed = re.compile(rf"(?:{acclaim})“(?P<n>[^“”\n]{{2,40}})”")
+        praise = word_alternation([v for v in self.acclaim_verbs if v != "作为"])  # 作为一座城 is no title
+        self.acclaimed_short = re.compile(rf"(?:{praise})(?P<n>(?!一)[{HAN}]{{2,7}}[都城])(?=[^{HAN}]|的美誉|之称|的称号|$)")  # 被誉为世界某某都
         self.epithet_end = re.compile(rf"(?:{epithet_heads})$")
         self.dashed = re.compile(rf"(?P<n>[{HAN}]{{2,8}}(?:[/／][{HAN}]{{2,8}})*)(?:--|——|—|-)(?P<p>[{HAN}]{{2,8}}?)(?=[,，、)）。;；等]|$)")
         self.place_quote = re.compile(r"“(?P<n>[^“”\n]{2,12})”")
@@ -64,7 +69,7 @@ class BrandLabels:
         out += self._of_city(view) if "品牌" in text else []
         if "“" in text:
             out += self._after_places(view, found)
-        if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads):
+        if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads) or any(verb in text for verb in self.acclaim_verbs if verb != "作为"):
             out += self._epithets(view)
         return out
 
@@ -166,6 +171,8 @@ class BrandLabels:
             if name in self.generic or len(name) < 3 or re.match(r"一[座个片处]", name):
                 continue  # 一座历史悠久的旅游文化名城: a description, not a label
             out.append(self.rules.mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, clean(name), "pattern:brand-epithet", 36))
+        for m in self.acclaimed_short.finditer(text):  # 被誉为世界某某都: an honorary title with a one-letter head
+            out.append(self.rules.mention(view, m.start("n"), m.end("n"), T.BRAND_LABEL, m["n"], "pattern:brand-epithet", 36))
         for m in self.acclaimed.finditer(text):  # 作为“甲、乙、丙”: each item
             for part in re.finditer(r"[^、]+", m["n"]):
                 begin, end = m.start("n") + part.start(), m.start("n") + part.end()
