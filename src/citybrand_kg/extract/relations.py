@@ -4,7 +4,7 @@
 resolved mentions (each already linked to an entity key) and applies the genre's generic sentence
 patterns, clause by clause:
 
-- location: 在X举办Y / Y赴X巡演 / 走进X  (X a place; Y an event, work or organisation)
+- location: 在X举办Y / Y赴X巡演 / 走进X  (X a place; Y an event, work or organisation); 出访X…出席Y
 - country:  X《媒体》 (a country written right before an outlet)
 - partner:  与X(、Y)联合举办Z / 与X合作 / 联动  (X organisations)
 - organizer: X举办/主办/召开Y
@@ -64,6 +64,7 @@ class RelationVocabulary:
         self.helper_verb = frozenset(table.words.get("helper_verb", ()))
         self.not_measured = re.compile(rf"^(?:{alt('not_measured_after')})")
         self.traveller = re.compile(rf"(?:{alt('traveller_head')})$")
+        self.attend = re.compile(rf"(?:{alt('attend_verb')})(?:了)?$")
 
 
 class Linked(NamedTuple):
@@ -153,6 +154,7 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
         found += _partner(text, index, clause, inside, linked, doc, v)
         found += _organizer(text, index, inside, v)
         found += _platform(text, index, clause, inside, doc)
+    found += _trip_locations(text, index, linked, spans, found, v)
     found += _organized_by(text, index, linked, v)
     found += _brand_of(text, index, linked, doc)
     found += _dates(text, spans, index, linked, dates)
@@ -222,6 +224,29 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
         if v.movement_cue.search(text[max(0, cue_end - 3) : cue_end]):
             travellers = [m for m in inside if m.type in _ACTORS and m.end <= cue_end and v.traveller.search(text[m.begin : m.end])]
             out += [_rel(s.key, "location", p.key, index, "location:goes-to") for s in travellers[-1:] for p in targets]
+    return out
+
+
+def _trip_locations(text: str, index: int, linked: Sequence[Linked], spans: list[Span], found: list[Relation], v: RelationVocabulary) -> list[Relation]:
+    """出访X…, 出席Y和Z: the events a trip's later clauses attend are where the trip went, unless
+    their own clause says where they are."""
+    trips = [(begin, targets) for begin, targets in _place_lists_after_cue(text, list(linked), v)
+             if v.movement_cue.search(text[max(0, begin - 3) : begin])]
+    if not trips:
+        return []
+    located = {r.subject for r in found if r.predicate == "location"}
+    out: list[Relation] = []
+    for begin, targets in trips:
+        trip_clause = next((c for c in spans if c.begin <= begin < c.end), None)
+        for clause in spans:
+            if trip_clause is None or clause.begin < trip_clause.end:
+                continue
+            inside = [m for m in linked if clause.begin <= m.begin < clause.end]
+            if any(m.type in PLACE_TYPES and m.key not in {t.key for t in targets} for m in inside):
+                break  # a clause naming another place: the trip's places stop here
+            events = [m for m in inside if m.type is T.EVENT and m.key not in located]
+            if events and v.attend.search(text[clause.begin : events[0].begin].rstrip()):
+                out += [_rel(e.key, "location", p.key, index, "location:trip-attends") for e in events for p in targets]
     return out
 
 
