@@ -4,7 +4,8 @@
 resolved mentions (each already linked to an entity key) and applies the genre's generic sentence
 patterns, clause by clause:
 
-- location: 在X举办Y / Y赴X巡演 / 走进X  (X a place; Y an event, work or organisation); 出访X…出席Y
+- location: 在X举办Y / Y赴X巡演 / 走进X  (X a place; Y an event, work or organisation); 出访X…出席Y;
+            作为Y的举办城市，X
 - country:  X《媒体》 (a country written right before an outlet)
 - partner:  与X(、Y)联合举办Z / 与X合作 / 联动  (X organisations)
 - organizer: X举办/主办/召开Y
@@ -155,6 +156,7 @@ def find_relations(text: str, index: int, linked: Sequence[Linked], dates: Seque
         found += _organizer(text, index, inside, v)
         found += _platform(text, index, clause, inside, doc)
     found += _trip_locations(text, index, linked, spans, found, v)
+    found += _host_city(text, index, linked)
     found += _organized_by(text, index, linked, v)
     found += _brand_of(text, index, linked, doc)
     found += _dates(text, spans, index, linked, dates)
@@ -247,6 +249,22 @@ def _trip_locations(text: str, index: int, linked: Sequence[Linked], spans: list
             events = [m for m in inside if m.type is T.EVENT and m.key not in located]
             if events and v.attend.search(text[clause.begin : events[0].begin].rstrip()):
                 out += [_rel(e.key, "location", p.key, index, "location:trip-attends") for e in events for p in targets]
+    return out
+
+
+_HOST = re.compile(r"的(?:举办城市|举办地|主办城市|承办城市|东道主城市|东道主)\s*[,，]?\s*")
+
+
+def _host_city(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
+    """作为Y的举办城市，X…: the place that follows is where the event Y is held."""
+    out = []
+    for i, m in enumerate(linked):
+        if m.type is not T.EVENT or not text[max(0, m.begin - 10) : m.begin].rstrip("“《0123456789年第届").endswith("作为"):
+            continue
+        host = _HOST.match(text, m.end)
+        after = linked[i + 1] if i + 1 < len(linked) else None
+        if host and after is not None and after.type in PLACE_TYPES and after.begin == host.end():
+            out.append(_rel(m.key, "location", after.key, index, "location:host-city"))
     return out
 
 
