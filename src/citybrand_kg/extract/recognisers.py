@@ -144,7 +144,7 @@ class NameRules:
             token = tokens[j]
             if token.end < start or is_punct(token.text) or head_begin - token.begin > max_chars:
                 break
-            if stops(token.text, stop) and not self._inside_compound(view.text, token):
+            if stops(token.text, stop) and not self._inside_compound(view.text, token) and not self._ends_known_body(view.text, token):
                 break
             if len(token.text) == 1 and j and len(tokens[j - 1].text) == 1 and tokens[j - 1].text + token.text in stop:
                 break  # a boundary word the tokenizer split in two (友|城)
@@ -154,6 +154,14 @@ class NameRules:
                 break
             start = token.begin
         return start
+
+    def _ends_known_body(self, text: str, token: Token) -> bool:
+        """Does a boundary word end the name of an organisation the gazetteers know (世界旅游组织|亚太区大会)?"""
+        if len(token.text) < 2:
+            return False
+        window = text[max(0, token.end - 16) : token.end]
+        return any(m.end == len(window) and m.end - m.begin > len(token.text) and self.lexicon.entries[m.ids[0]].type in (T.ORGANIZATION, T.GOVERNMENT_BODY)
+                   for m in self.lexicon.index.find(window))
 
     def _inside_compound(self, text: str, token: Token) -> bool:
         """Is this boundary word part of a compound that belongs inside a name (文化|和|旅游, 协同|发展)?"""
