@@ -179,12 +179,13 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
     ends: set[int] | None = None  # made when an organisation's name is found
     enclosed = [m.span() for m in _ENCLOSED.finditer(text) if not _SPEECH.search(m.group(0))] if "《" in text or "“" in text else []
     out = []
+    place_ends: set[int] = set()
     for match in lexicon.index.find(text) if matches is None else matches:
         entry = lexicon.entries[match.ids[0]]
         end = match.end
         if entry.type in PLACE_TYPES:
-            if match.end - match.begin <= 3 and match.begin not in starts:
-                continue
+            if match.end - match.begin <= 3 and match.begin not in starts and match.begin not in place_ends:
+                continue  # 海城 in 滨海|城市; but 巴黎 in the one word 法国巴黎 follows a place
             if enclosed and any(b < match.begin and match.end < e for b, e in enclosed):
                 continue
             if entry.type is T.COUNTRY and text.startswith(lexicon.words.get("country_fixed_terms", ()), match.begin):
@@ -198,6 +199,8 @@ def gazetteer_mentions(view: SentenceView, lexicon: Lexicon, matches: list[Match
         elif entry.type is T.MEDIA_OUTLET and text[end : end + 1] == "社" and entry.label.endswith("报"):
             end += 1  # 某某日报社: the paper's publisher is the paper
         out.append(_gazetteer_mention(view, match.begin, end, entry.id, lexicon))
+        if entry.type in PLACE_TYPES:
+            place_ends.add(match.end)
     out += _listed_risky_places(view, lexicon, out)
     out += _abbreviated_countries(view, lexicon)
     return out

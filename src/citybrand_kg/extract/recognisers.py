@@ -675,7 +675,7 @@ _BOOK_TITLE = re.compile(r"《(?P<n>[^《》\n]{1,40})》")
 _PARTY_COMMITTEE = re.compile(r"(.+?(?:省|市|自治区|自治州|区|县))党委")
 _PARTY_UNIT = re.compile(r"(?:省|市|区|县|州|盟|自治区)委(?!员)")
 _LIST_JOINS = frozenset("、和及与以")  # a character next to a name that puts it in a list (以 of 以及)
-_NOT_IN_NAMES = re.compile("[的了们]")  # 15个国家的专家: no given name has these
+_NOT_IN_NAMES = re.compile("[的了们]|媒体")  # 15个国家的专家, 全媒体记者: no given name has these
 
 
 def joined(text: str, end: int, begin: int) -> bool:
