@@ -146,7 +146,7 @@ class NameRules:
                 break
             if stops(token.text, stop) and not self._inside_compound(view.text, token) and not self._ends_known_body(view.text, token):
                 break
-            if len(token.text) == 1 and j and len(tokens[j - 1].text) == 1 and tokens[j - 1].text + token.text in stop:
+            if len(token.text) == 1 and j and len(tokens[j - 1].text) == 1 and tokens[j - 1].text + token.text in stop and not self._inside_compound(view.text, token):
                 break  # a boundary word the tokenizer split in two (友|城)
             if digits_stop and any(ch.isdigit() for ch in token.text):
                 break

@@ -297,12 +297,17 @@ def _partner(text: str, index: int, clause: Span, inside: list[Linked], linked: 
         if not v.partner_start.search(text[max(clause.begin, lead - 2) : lead]):
             continue
         partners = [m]
+        last_end = m.end
         for follower in inside[i + 1 :]:
-            if follower.type in _ACTORS and re.fullmatch(r"[、和及与]?", text[partners[-1].end : follower.begin]):
+            if follower.key == partners[-1].key and text[last_end : follower.begin] in ("(", "（"):
+                last_end = follower.end + 1 if text[follower.end : follower.end + 1] in (")", "）") else follower.end
+                continue  # 中国国际电视台(CGTN): the same partner again, in brackets
+            if follower.type in _ACTORS and re.fullmatch(r"[、和及与]?", text[last_end : follower.begin]):
                 partners.append(follower)
+                last_end = follower.end
             else:
                 break
-        rest = text[partners[-1].end : clause.end]
+        rest = text[last_end : clause.end]
         verb = v.partner_verb.search(rest)
         if verb is None or (text[max(clause.begin, lead - 3) : lead].endswith("由") and v.by_verb.match(rest)):
             continue  # 由A与B联合主办: organizers, not partners
