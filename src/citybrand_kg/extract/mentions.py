@@ -89,6 +89,7 @@ def find_mentions(view: SentenceView, recognisers: Recognisers, places: PlaceCon
     found: list[Mention] = []
     found += gazetteer_mentions(view, lexicon, matches)
     found += rules.government_bodies(view, places)
+    found += rules.labelled_bodies(view) if "：" in view.text or ":" in view.text else []
     found += rules.embassies(view)
     found += rules.foreign_ministries(view)
     found += rules.accounts(view)

@@ -69,6 +69,8 @@ class NameRules:
         self.person_verbs = _longest_first(w("person_verbs"))
         self.surnames = w("surnames")
         self.units = _longest_first(w("government_units"))
+        self.body_label = re.compile(rf"(?:{word_alternation(w('body_labels'))})\s*[:：]\s*(?P<items>[^)）。;；\n]{{2,80}})")
+        self.divisions = _longest_first(w("body_divisions"))
         self.area_heads = _longest_first(tuple(head for head, _type in lexicon.pairs("place_heads")))  # 高新区, 度假区 … (a 管委会 after one)
         self.sectors = w("government_sectors")
         unit_alt = word_alternation(self.units)
@@ -252,6 +254,18 @@ class NameRules:
             else:
                 break
         return start
+
+    def labelled_bodies(self, view: SentenceView) -> list[Mention]:
+        """（牵头部门：某某处）, 责任单位：甲、乙: the items after a label of the bodies in charge that end
+        with a division's unit (``body_labels.txt``, ``body_divisions.txt``) are government bodies."""
+        out = []
+        for m in self.body_label.finditer(view.text):
+            for item in re.finditer(rf"[{HAN}（）()]+", m["items"]):
+                name = item.group(0)
+                if 2 <= len(name) <= 30 and name.endswith(self.divisions) and not self.is_word(name):
+                    begin = m.start("items") + item.start()
+                    out.append(self.mention(view, begin, begin + len(name), T.GOVERNMENT_BODY, name, "pattern:body-label", 26))
+        return out
 
     def _expanded(self, label: str, unit: str) -> tuple[EntityType, str]:
         """市外办 → 某市人民政府外事办公室: a short unit name written out (``unit_abbreviations.tsv``)."""
