@@ -77,7 +77,10 @@ def document_mentions(text: str, norm: str, sentences: tuple[Sentence, ...], tok
             candidates = [c for c in candidates if c.type is not T.EVENT or not any(c.span.overlaps(span) for span in blocked)]
         candidates += [m for m in letter_mentions if m.sentence == sentence.index]
         found += resolve_mentions(candidates)
-    found += repeated_names(text, norm, sentences, found)
+    repeats, replaced = repeated_names(text, norm, sentences, found)
+    if replaced:
+        found = [m for m in found if id(m) not in replaced]
+    found += repeats
     found += event_references(text, norm, sentences, found, recognisers.events)
     return sorted(found, key=lambda m: (m.span.begin, m.span.end))
 
@@ -310,27 +313,33 @@ def resolve_mentions(candidates: Iterable[Mention]) -> list[Mention]:
 _REPEATABLE = (T.ACCOUNT, T.EVENT, T.BRAND_LABEL, T.CREATIVE_WORK, T.ORGANIZATION, T.GOVERNMENT_BODY, T.MEDIA_OUTLET)
 
 
-def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention]) -> list[Mention]:
-    """Names the patterns found once (“郑州文旅”公众号), found again where the text repeats them plain."""
+def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention]) -> tuple[list[Mention], set[int]]:
+    """Names the patterns found once (“郑州文旅”公众号), found again where the text repeats them plain,
+    and the ids of the found places such a repeat takes in (郑州 in 郑州文旅官方抖音号)."""
     names = {m.label: m for m in found if m.type in _REPEATABLE and m.key is None and len(m.label) >= 3 and m.source != "letter"}
     if not names:
-        return []
+        return [], set()
     index = SurfaceIndex({normalized(label): (label,) for label in names})  # labels are as written; the scan reads the folded copy
-    taken: dict[int, list[Span]] = {}
+    taken: dict[int, list[Mention]] = {}
     for m in found:
-        taken.setdefault(m.sentence, []).append(m.span)
+        taken.setdefault(m.sentence, []).append(m)
     extra: list[Mention] = []
+    replaced: set[int] = set()
     for sentence in sentences:
         b, e = sentence.span.begin, sentence.span.end
-        spans = taken.setdefault(sentence.index, [])
+        here = taken.setdefault(sentence.index, [])
         for match in index.find(norm[b:e]):
             span = Span(b + match.begin, b + match.end)
-            if any(span.overlaps(other) for other in spans):
+            overlapping = [m for m in here if span.overlaps(m.span)]
+            if any(m.type not in PLACE_TYPES or not (span.begin <= m.span.begin and m.span.end <= span.end) for m in overlapping):
                 continue
+            replaced.update(id(m) for m in overlapping)  # a place inside the repeated name is part of it
+            here[:] = [m for m in here if m not in overlapping]
             source = names[match.ids[0]]
-            extra.append(replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index))
-            spans.append(span)
-    return extra
+            repeat = replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index)
+            extra.append(repeat)
+            here.append(repeat)
+    return extra, replaced
 
 
 def event_references(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention], events: EventNames) -> list[Mention]:
