@@ -63,6 +63,8 @@ class EventNames:
         reference_heads = sorted({*self.heads, "展览", "主题展览"}, key=lambda h: (-len(h), h))
         determiners = word_alternation(w("event_reference_words"))
         self.reference = re.compile(rf"{determiners}(?P<mod>[{HAN}]{{0,4}}?)(?P<head>{'|'.join(map(re.escape, reference_heads))})")
+        bare = [h for h in reference_heads if len(h) >= 2 and h not in self.activity_heads]
+        self.bare_reference = re.compile(rf"\s*(?P<head>{'|'.join(map(re.escape, bare))})(?=[将还共也已于在由为以期上现设邀吸举])")  # 大会将举办…: at a sentence's start
         self.quoted_run = re.compile(rf"(?P<run>(?:“[^“”\n]{{2,30}}”[、,和及与]?){{2,}})(?P<deng>等)?(?P<h>[{HAN}]{{0,8}}?(?:{alt}))")
 
     def events(self, view: SentenceView) -> list[Mention]:

@@ -9,6 +9,8 @@ patterns (heads, levels, quotation conventions), never particular names: names l
 
 from __future__ import annotations
 
+import itertools
+
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -343,16 +345,18 @@ def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found:
 
 
 def event_references(text: str, norm: str, sentences: tuple[Sentence, ...], found: list[Mention], events: EventNames) -> list[Mention]:
-    """此次大会, 本届论坛, 本次主题展览: a phrase that refers back to a named event by its head is a
-    mention of the latest event before it whose name ends with that head (never a bare 活动)."""
+    """此次大会, 本届论坛, 本次主题展览, and a sentence opening with a bare head (大会将举办…): a
+    phrase that refers back to a named event by its head is a mention of the latest event before it
+    whose name ends with that head (never a bare 活动)."""
     named = sorted((m for m in found if m.type is T.EVENT), key=lambda m: m.span.begin)
     if not named:
         return []
     taken = sorted((m.span.begin, m.span.end) for m in found)
     out: list[Mention] = []
-    for match in events.reference.finditer(norm):
+    at_starts = (m for s in sentences if (m := events.bare_reference.match(norm, s.span.begin, s.span.end)))
+    for match in itertools.chain(events.reference.finditer(norm), at_starts):
         head = match.group("head")
-        span = Span(match.start(), match.end())
+        span = Span(match.start("head"), match.end())
         if head in events.activity_heads or any(b < span.end and span.begin < e for b, e in taken):
             continue
         earlier = [m for m in named if m.span.end <= span.begin and any(_same_head(name, head) for name in (m.label, *m.aliases))]
