@@ -10,7 +10,6 @@ patterns (heads, levels, quotation conventions), never particular names: names l
 from __future__ import annotations
 
 import itertools
-
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
