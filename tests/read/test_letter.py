@@ -45,3 +45,10 @@ def test_the_publisher_is_read_wherever_its_label_stands_on_a_header_line(header
     text = f"论坛在曲阜开幕\n{header}\n7月4日，论坛在曲阜开幕。\n"
     letter = read_letter(normalized(text))
     assert letter.source_span is not None and text[letter.source_span.begin : letter.source_span.end] == "大众日报"
+
+
+def test_the_publisher_in_brackets_after_the_story_is_read() -> None:
+    body = "".join(f"第{i}段，论坛继续举行。\n" for i in range(1, 12))
+    text = f"论坛在长沙开幕\n本报讯 7月4日，论坛在长沙开幕。\n{body}（来源：长沙晚报）\n"
+    letter = read_letter(normalized(text))
+    assert letter.source_span is not None and text[letter.source_span.begin : letter.source_span.end] == "长沙晚报"

@@ -56,7 +56,7 @@ class _Vocabulary:
         self.commitment = re.compile(rf"(?:{alt('commitment')})")
         self.issuer_tail = re.compile(rf"^[{_HAN}()（）、]{{2,40}}(?:{alt('issuer_head')})$")
         self.title_issuer = re.compile(rf"^(?P<org>[{_HAN}]{{2,30}}?(?:部|局|厅|委员会|办公室|政府|工委))(?:关于对|关于|对|就)")
-        self.source = re.compile(rf"(?:^|(?<=\s))(?:{alt('source')})\s*[:：]\s*(?P<name>[^\s:：]{{2,40}})")  # at the start or after a blank (发布时间：… 来源：…)
+        self.source = re.compile(rf"(?:^|(?<=[\s(（【]))(?:{alt('source')})\s*[:：]\s*(?P<name>[^\s:：)）】]{{2,40}})")  # at the start, after a blank (发布时间：… 来源：…) or in brackets ((来源：…))
         self.date_label = re.compile(rf"^(?:{alt('date')})\s*[:：]")
         self.date_label_anywhere = re.compile(rf"(?:^|(?<=\s))(?:{alt('date')})\s*[:：]")
         surnames = word_alternation(pattern_words("surnames"))
@@ -252,9 +252,10 @@ def _find_issuer(lines: list[tuple[int, int, str]], title: str | None, title_spa
 
 
 def _source_span(lines: list[tuple[int, int, str]]) -> Span | None:
-    """The name on a header line that says who published the text (来源：…, 发布机构：…)."""
+    """The name on a header line that says who published the text (来源：…, 发布机构：…), or on one
+    of the last lines ((来源：某某日报) after the story)."""
     v = _vocabulary()
-    for begin, _end, line in lines[:8]:
+    for begin, _end, line in [*lines[:8], *lines[8:][-3:]]:
         source = v.source.search(line)
         if source:
             return Span(begin + source.start("name"), begin + source.end("name"))
