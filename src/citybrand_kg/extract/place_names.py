@@ -102,9 +102,11 @@ class PlaceNames:
         first = min(m.span.begin for m in countries) - view.offset
         out = []
         taken = [(m.span.begin - view.offset, m.span.end - view.offset) for m in found]
-        inside_tokens = {i for t in view.tokens if len(t.text) > 1 for i in range(t.begin + 1, t.end)}
+        inside_tokens: set[int] | None = None
         for match in _FOREIGN_LEVEL.finditer(view.text, first):
             begin, level = match.start("n"), match.start("l")
+            if inside_tokens is None:
+                inside_tokens = {i for t in view.tokens if len(t.text) > 1 for i in range(t.begin + 1, t.end)}
             if level in inside_tokens and self.rules.is_word(view.text[level - 1 : level + 1]):
                 continue  # 亮明|城市形象: a level letter inside a token, ending a common word (城市), is no foreign name's
             begin = max([begin, *(e for b, e in taken if b < level and begin < e <= level)])  # 墨西哥|瓜达拉哈拉市

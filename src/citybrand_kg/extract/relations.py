@@ -57,6 +57,7 @@ class RelationVocabulary:
         self.place_cue = re.compile(rf"(?:{alt('place_cue')})了?$")
         self.not_place_cue = re.compile(rf"(?:{alt('not_place_cue')})了?$")
         self.movement_cue = re.compile(rf"(?:{alt('movement_cue')})了?$")
+        self.movement_anywhere = re.compile(alt("movement_cue"))
         self.partner_start = re.compile(rf"(?:{alt('partner_start')})$")
         self.partner_verb = re.compile(rf"({alt('partner_verb')})")
         self.organize = re.compile(rf"^\s*(?:{alt('organize_adverb')})?(?:{alt('organize_verb')})(?:了)?")
@@ -232,6 +233,8 @@ def _cued_locations(text: str, index: int, inside: list[Linked], v: RelationVoca
 def _trip_locations(text: str, index: int, linked: Sequence[Linked], spans: list[Span], found: list[Relation], v: RelationVocabulary) -> list[Relation]:
     """出访X…, 出席Y和Z: the events a trip's later clauses attend are where the trip went, unless
     their own clause says where they are."""
+    if not v.movement_anywhere.search(text):
+        return []
     trips = [(begin, targets) for begin, targets in _place_lists_after_cue(text, list(linked), v)
              if v.movement_cue.search(text[max(0, begin - 3) : begin])]
     if not trips:
@@ -257,7 +260,9 @@ _HOST = re.compile(r"的(?:举办城市|举办地|主办城市|承办城市|东�
 
 def _host_city(text: str, index: int, linked: Sequence[Linked]) -> list[Relation]:
     """作为Y的举办城市，X…: the place that follows is where the event Y is held."""
-    out = []
+    out: list[Relation] = []
+    if "作为" not in text:
+        return out
     for i, m in enumerate(linked):
         if m.type is not T.EVENT or not text[max(0, m.begin - 10) : m.begin].rstrip("“《0123456789年第届").endswith("作为"):
             continue
