@@ -255,6 +255,8 @@ def _gazetteer_mention(view: SentenceView, begin: int, end: int, entry_id: str, 
 
 def _listed_risky_places(view: SentenceView, lexicon: Lexicon, found: list[Mention]) -> list[Mention]:
     places = {(m.span.begin - view.offset, m.span.end - view.offset) for m in found if m.type in PLACE_TYPES}
+    if not places:
+        return []  # no place for a risky name to stand in a list with
     risky = lexicon.listed_risky_index.find(view.text)  # two characters or more, places only
     added: list[Mention] = []
     changed = True
