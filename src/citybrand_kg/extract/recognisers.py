@@ -105,6 +105,8 @@ class NameRules:
         self.person_verb_at = re.compile(word_alternation([v for v in (*self.person_verbs, *w("person_after")) if len(v) >= 2]))
         self.person_before_verb = re.compile(rf"(?<![{HAN}\d])(?P<n>{name})\s?(?:{verb_alt})")  # not 3位代表提出
         self.byline = re.compile(rf"(?:电|讯)\s?[(（](?:记者\s?)?(?P<n>{name})[)）]")
+        translit = "".join(sorted(self.transliteration))
+        self.foreign_titled = re.compile(rf"(?:{title_alt})(?P<n>[{re.escape(translit)}]{{2,6}}?)(?=等|[,，、。;；)）]|(?:{verb_alt}))")  # 安哥拉总统洛伦索等
         self.foreign_person = re.compile(rf"(?:{title_alt})(?P<n>(?:(?!{title_alt})[{HAN}]){{1,6}}·[{HAN}]{{1,8}}?(?:·[{HAN}]{{1,8}}?)?)(?=[^{HAN}]|(?:{after_alt})|(?:{verb_alt})|$)")
         self.ministry = re.compile(word_alternation(w("foreign_ministries")))
         self.embassy = re.compile(rf"(?P<cn>中国|中华人民共和国)?驻(?P<p>[{HAN}]{{1,12}}?)(?P<h>{word_alternation(w('mission_heads'))})")
@@ -538,8 +540,10 @@ class NameRules:
                 name, end = m["n"], m.end("n")
                 if pattern is self.person_after_title and len(name) == 3 and (self.person_verb_at.match(text, m.start("n") + 2) or name[2] == "等"):
                     name, end = name[:2], end - 1  # 副秘书长张华陪同, 市长陈刚等: the name ends before the verb or 等
-                titled = pattern is self.person_after_title and self.is_proper(name)  # 书记李强: a name the dictionary knows, after a title
-                if name in self.boundaries or self.lexicon.lookup(name) is not None or (self.is_word(name) and not titled) or _NOT_IN_NAMES.search(name):
+                bounded = pattern is self.person_after_title or pattern is self.photo_credit  # 书记某某提出, 。某某 摄影
+                titled = bounded and self.is_proper(name)  # 书记李强: a name the dictionary knows, in a bounded place
+                known = name in self.lexicon.index.surfaces if titled else self.lexicon.lookup(name) is not None  # a risky alias (凌云) is no place there
+                if name in self.boundaries or known or (self.is_word(name) and not titled) or _NOT_IN_NAMES.search(name):
                     continue
                 # after a title and before a verb the name is bounded on both sides: it may cut a word (周汉民|主持)
                 if pattern is not self.person_after_title and not self._name_token(view, m.start("n"), end):
@@ -547,6 +551,11 @@ class NameRules:
                     continue
                 begin = self._foreign_name_start(text, m.start("n"))
                 out.append(self.mention(view, begin, end, T.PERSON, text[begin:end] if begin < m.start("n") else name, "pattern:person", 25))
+        for m in self.foreign_titled.finditer(text) if "·" not in text else ():  # a foreign head of state named by one name
+            name = m["n"]
+            if self._country_ending_at(view, m.start()) is None or self.is_word(name) or self.lexicon.lookup(name) is not None:
+                continue
+            out.append(self.mention(view, m.start("n"), m.end("n"), T.PERSON, name, "pattern:person-foreign", 25))
         for m in self.byline_names.finditer(text) if any(cue in text for cue in self.byline_cues) else ():  # 记者 甲 乙, 文/ 甲
             for part in re.finditer(r"[^\s、]+", m["run"]):
                 name = part.group(0)
