@@ -504,13 +504,23 @@ def _measures(text: str, spans: list[Span], index: int, linked: Sequence[Linked]
         before = [s for s in linked[:i] if s not in members and not (s.type is T.EVENT and v.not_measured.match(text[s.end :]))]
         subject = next((s.key for s in reversed(before) if s.type in (T.EVENT, T.ACCOUNT)), None)
         if subject is None:
-            local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin]
+            local = [s for s in before if s.type in _MEASURED and clause.begin <= s.begin and not _listed_by_deng(text, linked, s)]
             subject = local[-1].key if local and not members else None
         if subject is None:
             after = [s for s in linked[i + 1 :] if s.type is T.EVENT and s.begin < clause.end and not v.not_measured.match(text[s.end :])]
             subject = after[0].key if after and not members else DOCUMENT
         out.append(_rel(subject, "measure", m.key, index, "measure:sentence-subject"))
     return out
+
+
+def _listed_by_deng(text: str, linked: Sequence[Linked], m: Linked) -> bool:
+    """Is the mention an item of a list closed by 等 (美联社、路透社、法新社等境外媒体): an example of a
+    kind, not what the clause is about?"""
+    end = m.end
+    for other in linked:
+        if other.begin >= end and re.fullmatch(r"[、和及与]", text[end : other.begin] or "-"):
+            end = other.end  # the list goes on
+    return text.startswith("等", end)
 
 
 def _enumerated(text: str, linked: Sequence[Linked], i: int) -> set[Linked]:
