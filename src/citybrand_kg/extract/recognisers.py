@@ -454,8 +454,9 @@ class NameRules:
         return out + self.listed_with(view, unvouched, out)
 
     def opens_with_proper_noun(self, modifiers: str, heads: tuple[str, ...] | frozenset[str] = ()) -> bool:
-        """Is the longest word the modifiers open with one the dictionary tags a proper noun (南洋|文化节,
-        太平|老街), and not itself a head of the kind of name (马拉松|赛)?"""
+        """Do the modifiers open with a word the dictionary tags a proper noun (南洋|文化节, 太平|老街)?
+        The longest opening of four, three or two letters that is a proper noun or a head decides: a
+        head of the kind of name (马拉松|赛) says no."""
         for k in (4, 3, 2):
             word = modifiers[:k]
             if len(word) == k and word in heads:
