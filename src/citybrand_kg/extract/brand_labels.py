@@ -52,11 +52,10 @@ class BrandLabels:
         epithet_heads = word_alternation(self.epithet_heads)
         verbs = word_alternation(w("brand_epithet_verbs"))
         self.epithet = re.compile(rf"(?P<v>{verbs})[“]?(?P<n>[{HAN}A-Za-z·]{{2,14}}?(?:{epithet_heads}))[”]?(?=[^{HAN}]|的美誉|之称|的称号|$)")
-        self.acclaim_verbs = tuple(w("brand_acclaim_verbs"))
-        acclaim = word_alternation(self.acclaim_verbs)
-        self.acclaimed = re.compile(rf"(?:{acclaim})“(?P<n>[^“”\n]{{2,40}})”")
-        praise = word_alternation([v for v in self.acclaim_verbs if v != "作为"])  # 作为一座城 is no title
-        self.acclaimed_short = re.compile(rf"(?:{praise})(?P<n>(?!一)[{HAN}]{{2,7}}[都城])(?=[^{HAN}]|的美誉|之称|的称号|$)")  # 被誉为世界某某都
+        acclaim = tuple(w("brand_acclaim_verbs"))
+        self.acclaimed = re.compile(rf"(?:{word_alternation(acclaim)})“(?P<n>[^“”\n]{{2,40}})”")
+        self.praise_verbs = tuple(v for v in acclaim if v != "作为")  # 作为一座城 is no title
+        self.acclaimed_short = re.compile(rf"(?:{word_alternation(self.praise_verbs)})(?P<n>(?!一)[{HAN}]{{2,7}}[都城])(?=[^{HAN}]|的美誉|之称|的称号|$)")  # 被誉为世界某某都
         self.epithet_end = re.compile(rf"(?:{epithet_heads})$")
         self.dashed = re.compile(rf"(?P<n>[{HAN}]{{2,8}}(?:[/／][{HAN}]{{2,8}})*)(?:--|——|—|-)(?P<p>[{HAN}]{{2,8}}?)(?=[,，、)）。;；等]|$)")
         self.place_quote = re.compile(r"“(?P<n>[^“”\n]{2,12})”")
@@ -69,7 +68,7 @@ class BrandLabels:
         out += self._of_city(view) if "品牌" in text else []
         if "“" in text:
             out += self._after_places(view, found)
-        if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads) or any(verb in text for verb in self.acclaim_verbs if verb != "作为"):
+        if "“" in text or "-" in text or "—" in text or any(head in text for head in self.epithet_heads) or any(verb in text for verb in self.praise_verbs):
             out += self._epithets(view)
         return out
 

@@ -336,8 +336,9 @@ def repeated_names(text: str, norm: str, sentences: tuple[Sentence, ...], found:
             overlapping = [m for m in here if span.overlaps(m.span)]
             if any(m.type not in PLACE_TYPES or not (span.begin <= m.span.begin and m.span.end <= span.end) for m in overlapping):
                 continue
-            replaced.update(id(m) for m in overlapping)  # a place inside the repeated name is part of it
-            here[:] = [m for m in here if m not in overlapping]
+            gone = {id(m) for m in overlapping}  # a place inside the repeated name is part of it
+            replaced |= gone
+            here[:] = [m for m in here if id(m) not in gone]
             source = names[match.ids[0]]
             repeat = replace(source, span=span, surface=text[span.begin : span.end], source="repeat", sentence=sentence.index)
             extra.append(repeat)

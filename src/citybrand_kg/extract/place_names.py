@@ -80,10 +80,9 @@ class PlaceNames:
         if "村" not in view.text:
             return []
         out = []
-        following = {t.begin: t.text for t in view.tokens}
         for match in _VILLAGE.finditer(view.text):
             end = match.end()
-            if end < len(view.text) and re.match(rf"[{HAN}]", view.text[end]) and view.text[end] not in self.rules.function_chars and following.get(end) not in self.rules.boundaries:
+            if end < len(view.text) and re.match(rf"[{HAN}]", view.text[end]) and view.text[end] not in self.rules.function_chars and self._token_at(view, end) not in self.rules.boundaries:
                 continue  # 村晚, 村镇: 村 does not end the word (光华村|入选 does)
             begin = self.rules.walk_left(view, end - 1, 8, self.stop | self.rules.title_words)
             name = view.text[begin : end - 1]
@@ -94,6 +93,10 @@ class PlaceNames:
             begin = self._after_own_place(view, begin, end - 1)
             out.append(self.rules.mention(view, begin, end, T.CITY, view.text[begin:end], "pattern:village", 14))
         return out
+
+    @staticmethod
+    def _token_at(view: SentenceView, begin: int) -> str | None:
+        return next((t.text for t in view.tokens if t.begin == begin), None)
 
     def foreign_places(self, view: SentenceView, found: list[Mention]) -> list[Mention]:
         countries = [m for m in found if m.type is T.COUNTRY and m.key != "country:CN"]

@@ -242,12 +242,13 @@ def _trip_locations(text: str, index: int, linked: Sequence[Linked], spans: list
     located = {r.subject for r in found if r.predicate == "location"}
     out: list[Relation] = []
     for begin, targets in trips:
+        went = {t.key for t in targets}
         trip_clause = next((c for c in spans if c.begin <= begin < c.end), None)
         for clause in spans:
             if trip_clause is None or clause.begin < trip_clause.end:
                 continue
             inside = [m for m in linked if clause.begin <= m.begin < clause.end]
-            if any(m.type in PLACE_TYPES and m.key not in {t.key for t in targets} for m in inside):
+            if any(m.type in PLACE_TYPES and m.key not in went for m in inside):
                 break  # a clause naming another place: the trip's places stop here
             events = [m for m in inside if m.type is T.EVENT and m.key not in located]
             if events and v.attend.search(text[clause.begin : events[0].begin].rstrip()):
